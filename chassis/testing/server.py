@@ -1,0 +1,24 @@
+"""Serve a WSGI app on a real socket for a test (waitress, many threads)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import waitress
+
+from chassis.secantus import free_port, wait_for_port
+
+
+@contextlib.contextmanager
+def serving(app, threads: int = 32):
+    port = free_port()
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for_port(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+        thread.join(5)
