@@ -1,0 +1,1 @@
+"""Staff login (argon2), short-lived JWTs with rotating refresh tokens, JWKS, patient tokens."""

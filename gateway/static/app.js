@@ -1,0 +1,144 @@
+// Relais pages: small helpers around the API (the same API every client uses).
+//
+// Data reaches the page only as text: the pages build their DOM with Relais.el
+// (strings become text nodes) and never assign HTML strings.  The gateway's
+// Content-Security-Policy enforces it (Trusted Types: an HTML string in a DOM
+// sink throws), so a patient's name can never become markup or code.
+"use strict";
+
+const Relais = {
+  // an element: attributes (class, dataset, on<event>, others as attributes), then children
+  el(tag, attrs, ...children) {
+    return Relais._build(document.createElement(tag), attrs, children);
+  },
+  svg(tag, attrs, ...children) {
+    return Relais._build(document.createElementNS("http://www.w3.org/2000/svg", tag), attrs, children);
+  },
+  _build(node, attrs, children) {
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.setAttribute("class", value);
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    node.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)
+      .map((c) => (c instanceof Node ? c : String(c))));
+    return node;
+  },
+  // replace a container's content; `empty` (text) when there is nothing to show
+  show(container, nodes, empty) {
+    container.replaceChildren(...(nodes.length || !empty ? nodes
+      : [Relais.el("tr", {}, Relais.el("td", {}, empty))]));
+  },
+  // a <select>'s options from [value, label] pairs
+  options(select, pairs) {
+    select.replaceChildren(...pairs.map(([value, label]) => Relais.el("option", { value }, label)));
+  },
+
+  token() { return sessionStorage.getItem("relais.token"); },
+  who() { return JSON.parse(sessionStorage.getItem("relais.who") || "null"); },
+
+  async api(method, path, body, extraHeaders) {
+    const headers = { "Accept": "application/json", ...(extraHeaders || {}) };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (Relais.token()) headers["Authorization"] = "Bearer " + Relais.token();
+    const response = await fetch(path, { method, headers,
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = { message: text }; }
+    if (!response.ok) {
+      const error = new Error((data && data.message) || response.statusText);
+      error.status = response.status; error.body = data; throw error;
+    }
+    return data;
+  },
+
+  say(text, ok) {
+    const box = document.getElementById("message");
+    box.textContent = text; box.className = ok ? "ok" : "";
+  },
+
+  fail(error) {
+    let text = error.message;
+    const fields = error.body && error.body.errors && error.body.errors.json;
+    if (fields) text += " — " + Object.entries(fields).map(([k, v]) => k + " : " + [].concat(v).join(", ")).join(" ; ");
+    Relais.say(text, false);
+  },
+
+  async login(form) {
+    const data = await Relais.api("POST", "/auth/login", {
+      username: form.username.value, password: form.password.value });
+    sessionStorage.setItem("relais.token", data.access_token);
+    sessionStorage.setItem("relais.who", JSON.stringify(data));
+    return data;
+  },
+
+  logout() { sessionStorage.removeItem("relais.token"); sessionStorage.removeItem("relais.who"); },
+
+  dayLabel(iso) {
+    return new Date(iso).toLocaleDateString("fr-FR", { weekday: "long", day: "numeric", month: "long",
+                                                       timeZone: "Europe/Paris" });
+  },
+  time(iso) {
+    return new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit",
+                                                       timeZone: "Europe/Paris" });
+  },
+
+  // free slots grouped by day, each a button calling pick(slot)
+  renderSlots(container, slots, pick) {
+    container.replaceChildren();
+    let day = null, row = null;
+    for (const slot of slots) {
+      if (slot.day !== day) {
+        day = slot.day;
+        const title = document.createElement("p");
+        title.className = "day"; title.textContent = Relais.dayLabel(slot.start);
+        row = document.createElement("div"); row.className = "slots";
+        container.append(title, row);
+      }
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = Relais.time(slot.start);
+      button.setAttribute("aria-label", Relais.dayLabel(slot.start) + " à " + Relais.time(slot.start)
+        + (slot.doctor_name ? ", " + slot.doctor_name : ""));
+      button.dataset.slot = slot.id;
+      button.addEventListener("click", () => pick(slot));
+      row.append(button);
+    }
+  },
+
+  // an appointment's or a waiting-list entry's status, in French
+  status(code) {
+    const labels = { booked: "confirmé", cancelled: "annulé", checked_in: "arrivé", completed: "terminé",
+                     no_show: "absent", waiting: "en attente", offered: "créneau proposé", accepted: "accepté",
+                     expired: "expiré" };
+    return labels[code] || code;
+  },
+
+  newKey() { return "web-" + crypto.randomUUID(); },
+
+  // places: centres, and each stop of a mobile unit
+  async places() {
+    const sites = await Relais.api("GET", "/api/roster/sites");
+    const days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+    const out = [];
+    for (const site of sites) {
+      if (site.kind === "mobile") {
+        for (const stop of site.stops) out.push({ site: site.id, stop: stop.stop_id,
+          label: site.name + " — " + stop.commune + " (" + days[stop.weekday] + ")" });
+      } else out.push({ site: site.id, stop: null, label: site.name + " — " + site.commune });
+    }
+    return out;
+  },
+};
+
+// communes of the territory, for "near me" searches
+const COMMUNES = {
+  "Ajain": [1.9983, 46.2071], "Guéret": [1.8717, 46.1714], "Glénic": [1.9245, 46.224],
+  "Jarnages": [2.0844, 46.1839], "Bessines-sur-Gartempe": [1.3706, 46.1087],
+  "Châteauponsac": [1.275, 46.1356], "Laurière": [1.4736, 46.0764],
+  "Saint-Sulpice-Laurière": [1.4731, 46.0453], "Ambazac": [1.3997, 45.9597],
+  "Limoges": [1.2611, 45.8336], "La Souterraine": [1.4873, 46.2376],
+};

@@ -1,0 +1,22 @@
+"""The booking service's HTTP app (one per process; nothing built at import time)."""
+
+from __future__ import annotations
+
+from chassis.app import create_service_app
+from chassis.config import ServiceConfig
+from chassis.db import connect_database, prepare_collections
+from chassis.idempotent_requests import IdempotencyStore
+from services.booking import __doc__ as package_doc
+from services.booking.api import blp
+from services.booking.documents import DOCUMENTS
+
+
+def create_app(config: ServiceConfig | None = None):
+    config = config or ServiceConfig.from_env("booking")
+    database = connect_database(config)
+    prepare_collections(DOCUMENTS)
+    app = create_service_app(
+        config, title="Relais booking", blueprints=[blp], description=package_doc
+    )
+    app.extensions["relais_idempotency"] = IdempotencyStore(database)
+    return app

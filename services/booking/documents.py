@@ -1,0 +1,196 @@
+"""The booking service's documents (db alias "booking") and their indexes.
+
+No double booking is decided by the database: an active appointment holds its
+slot ids in ``hold`` under a unique multikey index, so two appointments can
+never hold the same slot, whatever the concurrency; booking is one insert and
+moving is one conditional update of that array (never two slots, never none).
+``patient_hold`` does the same for the minutes a patient's appointment covers,
+so overlapping appointments of one patient are refused and back-to-back ones
+are not.  A new patient rides in the appointment (``pending_patient``) until
+their registration is written, after the booking has won.
+"""
+
+from __future__ import annotations
+
+from mongoengine import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DictField,
+    Document,
+    IntField,
+    ListField,
+    PointField,
+    StringField,
+)
+
+from chassis.outbox import OutboxDocument
+
+ALIAS = "booking"
+
+
+class BookingSite(Document):
+    """What booking knows of a site (from roster events) and its own settings."""
+
+    id = StringField(primary_key=True)
+    code = StringField(required=True)
+    name = StringField(required=True)
+    kind = StringField(required=True)
+    commune = StringField(default="")
+    location = PointField()
+    cancel_cutoff_hours = IntField(default=24)
+    meta = {"db_alias": ALIAS, "collection": "sites"}
+
+
+class Motif(Document):
+    """A visit reason of a site: label, length in slots, who may book it."""
+
+    id = StringField(primary_key=True)  # "<site>|<code>"
+    site_id = StringField(required=True)
+    code = StringField(required=True)
+    label = StringField(required=True)
+    duration_slots = IntField(default=1, min_value=1, max_value=4)
+    online = BooleanField(default=True)
+    active = BooleanField(default=True)
+    meta = {"db_alias": ALIAS, "collection": "motifs", "indexes": ["site_id"]}
+
+
+class WeekState(Document):
+    """Which roster assignment and revision the slots of a site-week come from."""
+
+    id = StringField(primary_key=True)  # "<site>|<week>"
+    assignment_id = StringField()
+    revision = IntField(default=0)
+    generation = IntField(default=0)  # +1 each time another assignment takes the week
+    doctor_id = StringField()
+    status = StringField(default="confirmed")  # confirmed | released
+    released = ListField(StringField(), default=list)  # assignments that ended
+    # a doctor's weeks: where they may act (services/booking/access.py)
+    meta = {"db_alias": ALIAS, "collection": "weeks", "indexes": [["doctor_id", "status"]]}
+
+
+class Slot(Document):
+    id = StringField(primary_key=True)  # "<site>|<stop or site>|<UTC start>"
+    site_id = StringField(required=True)
+    week = StringField(required=True)
+    start = DateTimeField(required=True)
+    end = DateTimeField(required=True)
+    day = StringField(required=True)  # local date, YYYY-MM-DD
+    stop = DictField()
+    location = PointField()
+    assignment_id = StringField()
+    doctor_id = StringField()
+    doctor_name = StringField()
+    revision = IntField(default=0)
+    stamp = IntField(default=0)  # generation * 10000 + revision: newer writes win
+    status = StringField(default="open")  # open | needs_doctor | withdrawn
+    held_back = BooleanField(default=False)
+    release_at = DateTimeField()
+    offered_until = DateTimeField()  # on offer to waiting patients until then
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "slots",
+        "indexes": [
+            ["site_id", "start"],
+            ["site_id", "week"],
+            ["status", "start"],
+        ],
+    }
+
+
+class BookingSecret(Document):
+    """Keys the service makes for itself on first use (never in the repo, never sent)."""
+
+    id = StringField(primary_key=True)
+    value = StringField(required=True)
+    meta = {"db_alias": ALIAS, "collection": "secrets"}
+
+
+class Patient(OutboxDocument):
+    id = StringField(primary_key=True)
+    family_name = StringField(required=True)
+    given_name = StringField(required=True)
+    birth_date = DateField(required=True)
+    sex = StringField(default="unknown")
+    phone = StringField()
+    email = StringField()
+    has_gp = StringField(default="unknown")  # yes | no | unknown
+    identity = StringField(required=True, unique=True)  # name key + birth date
+    family_key = StringField(required=True)
+    given_key = StringField(required=True)
+    created_at = DateTimeField(required=True)
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "patients",
+        "indexes": [["family_key", "birth_date"], "phone"],
+    }
+
+
+class Appointment(OutboxDocument):
+    id = StringField(primary_key=True)
+    reference = StringField(required=True, unique=True)
+    token_hash = StringField()
+    patient_id = StringField(required=True)
+    site_id = StringField(required=True)
+    week = StringField(required=True)
+    slot_ids = ListField(StringField(), required=True)
+    hold = ListField(StringField())  # while active: unique across appointments
+    patient_hold = ListField(StringField())  # while active: unique across appointments
+    pending_patient = DictField()  # a new patient's draft, until registered
+    start = DateTimeField(required=True)
+    end = DateTimeField(required=True)
+    stop = DictField()
+    doctor_id = StringField()
+    motif = StringField(required=True)
+    motif_label = StringField(required=True)
+    channel = StringField(required=True)
+    status = StringField(default="booked")
+    needs_doctor = BooleanField(default=False)
+    reminders = DictField()  # {"48h": at, "2h": at}
+    booked_by = StringField()
+    history = ListField(DictField(), default=list)
+    applied_events = ListField(StringField())  # incoming events applied (idempotency.once)
+    created_at = DateTimeField(required=True)
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "appointments",
+        "indexes": [
+            {"fields": ["hold"], "unique": True, "sparse": True},
+            {"fields": ["patient_hold"], "unique": True, "sparse": True},
+            ["site_id", "start"],
+            ["status", "start"],
+            "patient_id",
+            ["site_id", "week"],
+        ],
+    }
+
+
+class WaitlistEntry(OutboxDocument):
+    id = StringField(primary_key=True)
+    site_id = StringField(required=True)
+    patient_id = StringField(required=True)
+    motif = StringField(required=True)
+    latest_date = DateField(required=True)
+    token_hash = StringField()
+    status = StringField(default="waiting")  # waiting | offered | booked | cancelled | expired
+    offer = DictField()  # {"slot_id", "start", "expires_at"}
+    appointment_id = StringField()
+    created_at = DateTimeField(required=True)
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "waitlist",
+        "indexes": [["site_id", "status", "created_at"]],
+    }
+
+
+DOCUMENTS = [
+    BookingSite,
+    BookingSecret,
+    Motif,
+    WeekState,
+    Slot,
+    Patient,
+    Appointment,
+    WaitlistEntry,
+]
+OUTBOX_DOCUMENTS = [Patient, Appointment, WaitlistEntry]

@@ -1,0 +1,21 @@
+"""The directory service's HTTP app (one per process; nothing built at import time)."""
+
+from __future__ import annotations
+
+from chassis.app import create_service_app
+from chassis.config import ServiceConfig
+from chassis.db import connect_database, prepare_collections
+from services.directory import __doc__ as package_doc
+from services.directory.api import blp
+from services.directory.documents import DOCUMENTS
+
+
+def create_app(config: ServiceConfig | None = None):
+    config = config or ServiceConfig.from_env("directory")
+    connect_database(config)
+    prepare_collections(DOCUMENTS)
+    app = create_service_app(
+        config, title="Relais directory", blueprints=[blp], description=package_doc
+    )
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024**3  # uploads of the full public extraction
+    return app

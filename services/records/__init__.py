@@ -1,0 +1,5 @@
+"""The records service.
+
+One continuous medical record per patient, read by care relationship, every access
+audited.
+"""

@@ -1,0 +1,4 @@
+"""The roster service.
+
+Sites, volunteer doctors, their offers, the weekly rota and its coverage gaps.
+"""

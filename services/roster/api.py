@@ -1,0 +1,301 @@
+"""HTTP views of the roster service: thin, each one calls a use case in handlers.
+
+Reads of sites and their weekly calendars are public (patients choose a centre
+or a bus stop); everything else needs a staff token.  Writes are for the
+site's coordinators (or operators); a doctor offers their own weeks, sets the
+pace of their own week and writes its handover note.
+"""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from chassis.auth import require, require_site
+from chassis.problems import Forbidden
+from services.roster import coverage, handlers
+from services.roster import schemas as s
+from services.roster import week_schemas as ws
+from services.roster.calendar import week_calendar
+from services.roster.documents import Assignment, Doctor, Offer, Site
+from services.roster.domain import IsoWeek, weeks_between
+
+blp = Blueprint("roster", __name__, url_prefix="/", description="Sites, doctors, offers, the rota.")
+
+STAFF = ("agent", "coordinator", "doctor", "operator")
+PLANNERS = ("coordinator", "operator")
+
+
+def _site(site_id: str) -> Site:
+    return handlers._get(Site, site_id, "site")
+
+
+def _assignment_for_planner(assignment_id: str):
+    who = require(*PLANNERS)
+    assignment = handlers._get(Assignment, assignment_id, "assignment")
+    require_site(who, assignment.site_id)
+    return who, assignment
+
+
+# -- sites --------------------------------------------------------------------
+@blp.route("/sites")
+class Sites(MethodView):
+    @blp.response(200, s.SiteOut(many=True))
+    def get(self):
+        """All sites: centres and mobile units with their stops (public)."""
+        return Site.objects.order_by("name")
+
+    @blp.arguments(s.SiteIn)
+    @blp.response(201, s.SiteOut)
+    def post(self, data):
+        """Open a site (operators)."""
+        require("operator")
+        return handlers.register_site(data)
+
+
+@blp.route("/sites/<site_id>")
+class SiteOne(MethodView):
+    @blp.response(200, s.SiteOut)
+    def get(self, site_id):
+        return _site(site_id)
+
+    @blp.arguments(s.SitePatch)
+    @blp.response(200, s.SiteOut)
+    def patch(self, changes, site_id):
+        """Change a site's hours, Thursday closure, stops (its coordinators)."""
+        require_site(require(*PLANNERS), site_id)
+        return handlers.update_site(site_id, changes)
+
+
+@blp.route("/sites/<site_id>/weeks/<week>/calendar")
+class SiteCalendar(MethodView):
+    @blp.response(200, ws.CalendarOut)
+    def get(self, site_id, week):
+        """The site's opening periods (UTC) and closed days for an ISO week (public)."""
+        iso_week = _week(week)
+        return {
+            "site_id": site_id,
+            "week": str(iso_week),
+            **week_calendar(_site(site_id), iso_week),
+        }
+
+
+@blp.route("/sites/<site_id>/weeks/<week>/handover")
+class Handover(MethodView):
+    @blp.response(200, ws.HandoverOut)
+    def get(self, site_id, week):
+        """The note last week's doctor left: for this week's doctor and the site's coordinators."""
+        who = require("doctor", *PLANNERS)
+        _site(site_id)
+        iso_week = str(_week(week))
+        if who.role != "doctor":
+            require_site(who, site_id)
+        elif not handlers.on_duty(who.subject, site_id, iso_week):
+            raise Forbidden(
+                "not_yours", "only the doctor on duty that week reads its handover note"
+            )
+        return {
+            "site_id": site_id,
+            "week": iso_week,
+            "handover": handlers.handover_for(site_id, iso_week),
+        }
+
+
+def _week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        abort(422, message=str(exc), errors={"path": {"week": [str(exc)]}})
+
+
+# -- doctors ------------------------------------------------------------------
+def _doctor_out(doctor: Doctor) -> Doctor:
+    doctor.rpps_known = handlers.rpps_known(doctor.rpps)
+    return doctor
+
+
+@blp.route("/doctors")
+class Doctors(MethodView):
+    @blp.response(200, s.DoctorOut(many=True))
+    def get(self):
+        require(*STAFF)
+        return [_doctor_out(d) for d in Doctor.objects.order_by("family_name")]
+
+    @blp.arguments(s.DoctorIn)
+    @blp.response(201, s.DoctorOut)
+    def post(self, data):
+        """Register a volunteer doctor (coordinators)."""
+        require(*PLANNERS)
+        return _doctor_out(handlers.register_doctor(data))
+
+
+@blp.route("/doctors/<doctor_id>")
+class DoctorOne(MethodView):
+    @blp.response(200, s.DoctorOut)
+    def get(self, doctor_id):
+        require(*STAFF)
+        return _doctor_out(handlers._get(Doctor, doctor_id, "doctor"))
+
+
+# -- offers -------------------------------------------------------------------
+@blp.route("/offers")
+class Offers(MethodView):
+    @blp.response(200, s.OfferOut(many=True))
+    def get(self):
+        require("doctor", *PLANNERS)
+        return Offer.objects(state="active").order_by("created_at")
+
+    @blp.arguments(s.OfferIn)
+    @blp.response(201, s.OfferOut)
+    def post(self, data):
+        """A doctor offers ISO weeks (their own; coordinators may enter it for them)."""
+        who = require("doctor", *PLANNERS)
+        if who.role == "doctor":
+            data["doctor_id"] = data.get("doctor_id") or who.subject
+            if data["doctor_id"] != who.subject:
+                raise Forbidden("not_yours", "a doctor offers their own weeks")
+        elif not data.get("doctor_id"):
+            abort(
+                422, message="doctor_id is required", errors={"json": {"doctor_id": ["required"]}}
+            )
+        return handlers.offer_weeks(data)
+
+
+@blp.route("/offers/<offer_id>/withdraw")
+class OfferWithdraw(MethodView):
+    @blp.response(200, s.OfferOut)
+    def post(self, offer_id):
+        who = require("doctor", *PLANNERS)
+        offer = handlers._get(Offer, offer_id, "offer")
+        if who.role == "doctor" and offer.doctor_id != who.subject:
+            raise Forbidden("not_yours", "a doctor withdraws their own offers")
+        return handlers.withdraw_offer(offer_id)
+
+
+# -- the rota -----------------------------------------------------------------
+@blp.route("/assignments")
+class Assignments(MethodView):
+    @blp.arguments(s.AssignmentQuery, location="query")
+    @blp.response(200, s.AssignmentOut(many=True))
+    def get(self, args):
+        """The rota, filtered by site, week, doctor or state."""
+        require(*STAFF)
+        return Assignment.objects(**args).order_by("week", "site_id")
+
+    @blp.arguments(s.AssignmentIn)
+    @blp.response(201, s.AssignmentOut)
+    def post(self, data):
+        """Propose a doctor for a site-week, or confirm at once (``confirm: true``)."""
+        who = require(*PLANNERS)
+        require_site(who, data["site_id"])
+        return handlers.assign(
+            data["site_id"],
+            data["week"],
+            data["doctor_id"],
+            confirm=data["confirm"],
+            by=who.subject,
+            override_reason=data.get("override_rpps_reason"),
+        )
+
+
+@blp.route("/assignments/<assignment_id>")
+class AssignmentOne(MethodView):
+    @blp.response(200, s.AssignmentOut)
+    def get(self, assignment_id):
+        require(*STAFF)
+        assignment = handlers._get(Assignment, assignment_id, "assignment")
+        site = _site(assignment.site_id)
+        assignment.calendar = week_calendar(site, IsoWeek.parse(assignment.week))
+        return assignment
+
+
+@blp.route("/assignments/<assignment_id>/confirm")
+class AssignmentConfirm(MethodView):
+    @blp.arguments(s.ConfirmIn)
+    @blp.response(200, s.AssignmentOut)
+    def post(self, data, assignment_id):
+        who, _ = _assignment_for_planner(assignment_id)
+        return handlers.confirm(
+            assignment_id, by=who.subject, override_reason=data.get("override_rpps_reason")
+        )
+
+
+@blp.route("/assignments/<assignment_id>/release")
+class AssignmentRelease(MethodView):
+    @blp.arguments(s.ReleaseIn)
+    @blp.response(200, s.AssignmentOut)
+    def post(self, data, assignment_id):
+        who, _ = _assignment_for_planner(assignment_id)
+        return handlers.release(assignment_id, reason=data["reason"], by=who.subject)
+
+
+@blp.route("/assignments/<assignment_id>/complete")
+class AssignmentComplete(MethodView):
+    @blp.response(200, s.AssignmentOut)
+    def post(self, assignment_id):
+        who, _ = _assignment_for_planner(assignment_id)
+        return handlers.complete(assignment_id, by=who.subject)
+
+
+@blp.route("/assignments/<assignment_id>/settings")
+class AssignmentSettings(MethodView):
+    @blp.arguments(s.SettingsIn)
+    @blp.response(200, s.AssignmentOut)
+    def patch(self, changes, assignment_id):
+        """Pace, held-back capacity, home visits (the coordinator, or the week's doctor)."""
+        who = require("doctor", *PLANNERS)
+        assignment = handlers._get(Assignment, assignment_id, "assignment")
+        if who.role == "doctor":
+            if assignment.doctor_id != who.subject:
+                raise Forbidden("not_yours", "a doctor sets the pace of their own week")
+        else:
+            require_site(who, assignment.site_id)
+        return handlers.update_settings(assignment_id, changes, by=who.subject)
+
+
+@blp.route("/assignments/<assignment_id>/logistics")
+class AssignmentLogistics(MethodView):
+    @blp.arguments(s.LogisticsIn)
+    @blp.response(200, s.AssignmentOut)
+    def put(self, data, assignment_id):
+        """The welcome checklist: housing, vehicle, booklet, arrival (coordinators)."""
+        _assignment_for_planner(assignment_id)
+        return handlers.set_logistics(assignment_id, data)
+
+
+@blp.route("/assignments/<assignment_id>/handover")
+class AssignmentHandover(MethodView):
+    @blp.arguments(s.HandoverIn)
+    @blp.response(200, s.AssignmentOut)
+    def put(self, data, assignment_id):
+        """The outgoing doctor's note for next week's doctor."""
+        who = require("doctor")
+        assignment = handlers._get(Assignment, assignment_id, "assignment")
+        if assignment.doctor_id != who.subject:
+            raise Forbidden("not_yours", "only this week's doctor writes its handover note")
+        return handlers.write_handover(assignment_id, data["text"], by=who.subject)
+
+
+# -- coverage -----------------------------------------------------------------
+def _weeks(args) -> list[IsoWeek]:
+    return weeks_between(IsoWeek.of(args["start"]), IsoWeek.of(args["end"]))
+
+
+@blp.route("/coverage/gaps")
+class Gaps(MethodView):
+    @blp.arguments(s.RangeArgs, location="query")
+    @blp.response(200, s.GapOut(many=True))
+    def get(self, args):
+        """Site-weeks with no confirmed doctor between two dates (all sites, or site_id=...)."""
+        require(*STAFF)
+        return coverage.gaps(args["site_id"], _weeks(args))
+
+
+@blp.route("/coverage/matrix")
+class Matrix(MethodView):
+    @blp.arguments(s.RangeArgs, location="query")
+    @blp.response(200, s.MatrixOut)
+    def get(self, args):
+        """Sites by weeks: the doctor of each confirmed week, or a gap."""
+        require(*STAFF)
+        return coverage.matrix(args["site_id"], _weeks(args))
