@@ -1,0 +1,3 @@
+from tests.support.records import care, client, clock, records_app, world
+
+__all__ = ["care", "client", "clock", "records_app", "world"]
