@@ -85,7 +85,12 @@ def seed():
             click.echo(f"  {name}: demo data loaded")
     from gateway.app import gateway_state_from_env
     from gateway.seed import seed as seed_accounts
+    from gateway.settings import GatewaySettings
 
+    gateway = GatewaySettings.from_config(ServiceConfig.from_env("gateway"))
+    if not gateway.built_in_login:
+        click.echo(f"  staff accounts live at the identity provider {gateway.oidc_issuer}")
+        return
     for login, role, name in seed_accounts(gateway_state_from_env()):
         click.echo(f"  account {login:<16} {role:<12} {name}")
 
