@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.common import amqp_url, mongo_uri, ratio
-from bench.http import gunicorn, wrk
+from bench.http import gunicorn, require_wrk, wrk
 from chassis.config import ServiceConfig
 from chassis.db import connect_database, prepare_collections
 from contracts.weeks import IsoWeek
@@ -69,6 +69,7 @@ def main(argv=None) -> None:
     parser.add_argument("--sites", type=int, default=12)
     parser.add_argument("--weeks", type=int, default=6)
     args = parser.parse_args(argv)
+    require_wrk()
     tag = uuid.uuid4().hex[:6]
     with mongo_uri() as uri, tempfile.TemporaryDirectory() as tmp:
         env = {

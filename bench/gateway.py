@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.booking import WARM_UP, make_slots, write_bodies
 from bench.common import amqp_url, mongo_uri, ratio
-from bench.http import gunicorn, wrk
+from bench.http import gunicorn, require_wrk, wrk
 from chassis.config import ServiceConfig
 from chassis.db import connect_database, prepare_collections
 from services.booking.documents import DOCUMENTS
@@ -32,6 +32,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args(argv)
+    require_wrk()
     tag = uuid.uuid4().hex[:6]
     key = (
         Ed25519PrivateKey.generate()

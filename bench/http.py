@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -85,6 +86,12 @@ def gunicorn(app: str, env: dict, workers: int = 2, threads: int = 8):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)
+
+
+def require_wrk() -> None:
+    """Stop at once, before any set-up, when wrk is missing (``make bench`` installs it)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk (make bench installs it)")
 
 
 def wrk(
