@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import threading
 import uuid
 from dataclasses import replace
 
@@ -199,3 +200,21 @@ def tap(bus_settings):
     yield make
     for opened in taps:
         opened.close()
+
+
+@pytest.fixture
+def background():
+    """Run loops (relay.run, consumer.run) in threads; all stopped after the test."""
+    stop = threading.Event()
+    threads = []
+
+    def start(loop):
+        thread = threading.Thread(target=loop, args=(stop,), daemon=True)
+        thread.start()
+        threads.append(thread)
+        return thread
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(15)

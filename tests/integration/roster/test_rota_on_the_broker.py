@@ -20,6 +20,21 @@ CONFIRMED = "roster.week.confirmed.v1"
 RELEASED = "roster.week.released.v1"
 
 
+def _confirmed_week(client, operator, coordinator, n: int) -> tuple[str, str, dict]:
+    """The centre, doctor ``n`` (known to the directory) and their week in two weeks, confirmed."""
+    client.post("/sites", json=CENTRE, headers=operator)
+    body = doctor(n)
+    known_to_directory(body["rpps"])
+    doctor_id = client.post("/doctors", json=body, headers=coordinator).get_json()["id"]
+    week = future_week(2)
+    assignment = client.post(
+        "/assignments",
+        json={"site_id": "site-ajain", "week": week, "doctor_id": doctor_id, "confirm": True},
+        headers=coordinator,
+    ).get_json()
+    return doctor_id, week, assignment
+
+
 def test_twenty_concurrent_confirmations_of_one_site_week_make_one_winner(roster, bearer, tap):
     events = tap(CONFIRMED)
     operator, coordinator = bearer("operator"), bearer("coordinator", sites=["site-ajain"])
@@ -61,18 +76,8 @@ def test_a_confirmed_week_is_announced_with_what_booking_needs_then_its_release(
     roster, bearer, tap
 ):
     events = tap(CONFIRMED, RELEASED)
-    client = roster.test_client()
-    operator, coordinator = bearer("operator"), bearer("coordinator")
-    client.post("/sites", json=CENTRE, headers=operator)
-    body = doctor(7)
-    known_to_directory(body["rpps"])
-    doctor_id = client.post("/doctors", json=body, headers=coordinator).get_json()["id"]
-    week = future_week(2)
-    assignment = client.post(
-        "/assignments",
-        json={"site_id": "site-ajain", "week": week, "doctor_id": doctor_id, "confirm": True},
-        headers=coordinator,
-    ).get_json()
+    client, coordinator = roster.test_client(), bearer("coordinator")
+    doctor_id, week, assignment = _confirmed_week(client, bearer("operator"), coordinator, 7)
 
     (confirmed,) = events.drain(expect=1)
     event = parse(json.dumps(confirmed), catalog())  # validates envelope and data
@@ -173,18 +178,8 @@ def test_a_gap_is_announced_once_while_it_stays_open(roster, bearer, tap):
     from services.roster import handlers
 
     gaps = tap("roster.gap.detected.v1")
-    client = roster.test_client()
-    client.post("/sites", json=CENTRE, headers=bearer("operator"))
-    coordinator = bearer("coordinator")
-    body = doctor(9)
-    known_to_directory(body["rpps"])
-    doctor_id = client.post("/doctors", json=body, headers=coordinator).get_json()["id"]
-    week = future_week(2)
-    assignment = client.post(
-        "/assignments",
-        json={"site_id": "site-ajain", "week": week, "doctor_id": doctor_id, "confirm": True},
-        headers=coordinator,
-    ).get_json()
+    client, coordinator = roster.test_client(), bearer("coordinator")
+    doctor_id, week, assignment = _confirmed_week(client, bearer("operator"), coordinator, 9)
     handlers.announce_gaps(["site-ajain"], [IsoWeek.parse(week)])  # covered: nothing to say
     assert gaps.drain(expect=0, settle=1.0) == []
 
