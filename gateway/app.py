@@ -25,7 +25,7 @@ from chassis.db import connect_database, database, prepare_collections
 from chassis.errors import register_error_handlers
 from chassis.health import NotReady, health_blueprint
 from gateway import docs, pages, routing
-from gateway.auth import keys
+from gateway.auth import keys, oidc
 from gateway.auth import views as auth_views
 from gateway.documents import DOCUMENTS
 from gateway.security import install_security_headers
@@ -114,6 +114,7 @@ def create_app(
     )
     app.extensions["relais_limiter"] = limiter
     app.register_blueprint(auth_views.blueprint(limiter))
+    app.register_blueprint(oidc.blueprint(limiter))
     app.register_blueprint(routing.blueprint(limiter))
     app.register_blueprint(docs.blueprint())
     app.register_blueprint(pages.blueprint())

@@ -1,4 +1,5 @@
-"""The gateway's own documents (db alias "gateway"): staff accounts and refresh tokens."""
+"""The gateway's own documents (db alias "gateway"): staff accounts, refresh tokens,
+and the logins under way at an external identity provider."""
 
 from __future__ import annotations
 
@@ -34,4 +35,19 @@ class RefreshToken(Document):
     }
 
 
-DOCUMENTS = [StaffAccount, RefreshToken]
+class OidcLogin(Document):
+    """A login sent to the identity provider, until it comes back (once) or expires."""
+
+    id = StringField(primary_key=True)  # sha256 of the state sent to the identity provider
+    verifier = StringField(required=True)  # the PKCE code verifier
+    next = StringField(required=True)  # the page to go back to
+    redirect_url = StringField(required=True)
+    expires_at = DateTimeField(required=True)
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "oidc_logins",
+        "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}],
+    }
+
+
+DOCUMENTS = [StaffAccount, RefreshToken, OidcLogin]

@@ -6,7 +6,7 @@ Server-rendered templates; a little JavaScript calls the same API as everyone
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 PAGES = {
     "/": ("patient.html", "Prendre rendez-vous"),
@@ -28,7 +28,10 @@ def blueprint() -> Blueprint:
 
     def view(template: str, title: str):
         def render():
-            return render_template(template, title=title, pages=PAGES)
+            settings = current_app.extensions["relais_gateway"].settings
+            return render_template(
+                template, title=title, pages=PAGES, oidc_login=settings.oidc_client is not None
+            )
 
         return render
 

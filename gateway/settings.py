@@ -3,6 +3,8 @@
 Two ways to authenticate staff: the built-in issuer (the gateway's own login,
 signed with ``JWT_PRIVATE_KEY``), or an external OIDC issuer (``OIDC_ISSUER``
 with its keys at ``OIDC_JWKS_URL``), which switches the built-in login off.
+Under OIDC, ``OIDC_CLIENT_ID`` with ``OIDC_AUTHORIZE_URL`` and ``OIDC_TOKEN_URL``
+let staff log in on the pages too (authorization code with PKCE).
 """
 
 from __future__ import annotations
@@ -18,6 +20,39 @@ class OidcMisconfigured(ValueError):
 
 
 @dataclass(frozen=True)
+class OidcClient:
+    """The gateway as the identity provider's client, for the staff pages' login."""
+
+    client_id: str
+    authorize_url: str
+    token_url: str
+    client_secret: str | None = None  # a confidential client; a public one relies on PKCE
+    redirect_url: str | None = None  # else this gateway's /auth/oidc/callback as requested
+    scope: str = "openid"
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig) -> OidcClient | None:
+        get = config.setting
+        client_id = get("OIDC_CLIENT_ID", "")
+        if not client_id:
+            return None
+        authorize_url, token_url = get("OIDC_AUTHORIZE_URL", ""), get("OIDC_TOKEN_URL", "")
+        if not (authorize_url and token_url):
+            raise OidcMisconfigured(
+                "OIDC_CLIENT_ID needs OIDC_AUTHORIZE_URL and OIDC_TOKEN_URL: the identity "
+                "provider's endpoints where staff log in and where the gateway gets their token"
+            )
+        return cls(
+            client_id=client_id,
+            authorize_url=authorize_url,
+            token_url=token_url,
+            client_secret=get("OIDC_CLIENT_SECRET", "") or None,
+            redirect_url=get("OIDC_REDIRECT_URL", "") or None,
+            scope=get("OIDC_SCOPE", "openid"),
+        )
+
+
+@dataclass(frozen=True)
 class GatewaySettings:
     config: ServiceConfig
     private_key_pem: str | None  # JWT_PRIVATE_KEY: the built-in issuer's Ed25519 key
@@ -29,6 +64,7 @@ class GatewaySettings:
     public_read_limit: str
     upstream_timeout: float
     oidc_issuer: str | None
+    oidc_client: OidcClient | None = None  # the pages' login at the identity provider
 
     @property
     def built_in_login(self) -> bool:
@@ -55,4 +91,5 @@ class GatewaySettings:
             public_read_limit=get("GATEWAY_PUBLIC_READ_LIMIT", "300 per minute"),
             upstream_timeout=float(get("GATEWAY_UPSTREAM_TIMEOUT", "10")),
             oidc_issuer=oidc_issuer,
+            oidc_client=OidcClient.from_config(config) if oidc_issuer else None,
         )

@@ -26,7 +26,7 @@ from chassis.secantus import SecantusInProcess
 from gateway import seed as gateway_seed
 from gateway.app import create_app as create_gateway
 from gateway.auth import keys
-from gateway.settings import GatewaySettings
+from gateway.settings import GatewaySettings, OidcMisconfigured
 from gateway.upstreams import InProcessUpstream
 from relais import services
 
@@ -52,6 +52,7 @@ class Embedded:
         self.apps: dict = {}
         self.accounts: list = []
         self.oidc_issuer: str | None = None
+        self.oidc_pages = False  # staff log in on the pages at the identity provider
 
     def _signing_key(self) -> TokenIssuer:
         """The built-in issuer; its key is kept under the data folder across restarts."""
@@ -66,8 +67,12 @@ class Embedded:
 
     def start(self):
         # checked first: half an OIDC configuration is refused before anything starts
-        external = GatewaySettings.from_config(ServiceConfig.from_env("gateway", self.env))
+        try:
+            external = GatewaySettings.from_config(ServiceConfig.from_env("gateway", self.env))
+        except OidcMisconfigured as exc:
+            raise SystemExit(str(exc)) from None
         self.oidc_issuer = external.oidc_issuer
+        self.oidc_pages = external.oidc_client is not None
         issuer = self._signing_key() if external.built_in_login else None
         if not self.env.get("MONGODB_URI"):
             self.db_server = SecantusInProcess(self.data_dir / "secantus", self.db_port).start()
@@ -117,7 +122,8 @@ def run(host: str, port: int, data_dir: str, db_port: int = 0, demo: bool = True
         print(f"  data: {embedded.data_dir.resolve()}  database: {embedded.env['MONGODB_URI']}")
         print(f"  events: {embedded.env['AMQP_URL']}", flush=True)
         if embedded.oidc_issuer:
-            print(f"  staff log in at {embedded.oidc_issuer} (OIDC): the built-in login is off")
+            pages = "on the pages" if embedded.oidc_pages else "(pages: set OIDC_CLIENT_ID)"
+            print(f"  staff log in at {embedded.oidc_issuer} {pages}; the built-in login is off")
         if embedded.accounts:
             print("  demo staff accounts (password: relais-demo):")
             for login, role, name in embedded.accounts:

@@ -1,4 +1,5 @@
-// The staff login box (templates/_login.html): shows the page once a token is held.
+// The staff login box (templates/_login.html): shows the page once a token is held,
+// from the built-in login form or back from the identity provider (OIDC).
 "use strict";
 
 function setupLogin(onReady) {
@@ -13,5 +14,6 @@ function setupLogin(onReady) {
     try { ready(await Relais.login(form)); Relais.say(""); } catch (err) { Relais.fail(err); }
   });
   document.getElementById("logout").addEventListener("click", () => { Relais.logout(); location.reload(); });
-  if (Relais.who()) ready(Relais.who());
+  const back = Relais.fromIdentityProvider();
+  if (back || Relais.who()) ready(back || Relais.who());
 }

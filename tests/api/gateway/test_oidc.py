@@ -5,17 +5,13 @@ and serves its JWKS over HTTP; the gateway (both modes) and the services
 verify against that JWKS, and the built-in login is switched off.
 """
 
-import json
 import time
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask
 
 from chassis.auth import InvalidToken, TokenIssuer
 from chassis.secantus import free_port
-from chassis.testing.server import serving
 from gateway.app import create_app as create_gateway
 from gateway.app import create_app_from_env
 from gateway.settings import GatewaySettings
@@ -23,20 +19,14 @@ from gateway.upstreams import InProcessUpstream
 from relais import services
 from relais.embedded import Embedded
 from services.roster.app import create_app as roster_app
-
-ISSUER, AUDIENCE = "https://idp.example", "relais-api"
+from tests.support.idp import AUDIENCE, ISSUER, stand_in_idp
 
 
 @pytest.fixture
 def oidc():
-    """A stand-in identity provider: an RSA key and its JWKS over HTTP."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    public.update({"kid": "idp-1", "use": "sig", "alg": "RS256"})
-    app = Flask("idp")
-    app.get("/jwks")(lambda: {"keys": [public]})
-    with serving(app, threads=4) as base:
-        yield key, base + "/jwks"
+    """A stand-in identity provider: its RSA key and its JWKS over HTTP."""
+    with stand_in_idp() as idp:
+        yield idp.key, idp.jwks_url
 
 
 def idp_token(key, **claims) -> str:
