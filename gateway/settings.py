@@ -80,6 +80,11 @@ class GatewaySettings:
                 "OIDC_ISSUER and OIDC_JWKS_URL go together (with OIDC_AUDIENCE): set both to "
                 "use an external identity provider, or neither for the built-in login"
             )
+        if get("OIDC_CLIENT_ID", "") and not oidc_issuer:
+            raise OidcMisconfigured(
+                "OIDC_CLIENT_ID is the pages' login at an external identity provider: set "
+                "OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE too, or leave it out"
+            )
         return cls(
             config=config,
             private_key_pem=get("JWT_PRIVATE_KEY", "") or None,

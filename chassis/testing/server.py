@@ -14,11 +14,21 @@ from chassis.secantus import free_port, wait_for_port
 def serving(app, threads: int = 32):
     port = free_port()
     server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
+    closing = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except OSError:  # its sockets closed under its loop by close(): the expected end
+            if not closing.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     wait_for_port(port)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        closing.set()
         server.close()
         thread.join(5)

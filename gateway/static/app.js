@@ -75,19 +75,6 @@ const Relais = {
     return data;
   },
 
-  // back from the identity provider: the token rides in the URL fragment (never sent to a server)
-  fromIdentityProvider() {
-    const back = new URLSearchParams(location.hash.slice(1));
-    if (!back.get("access_token")) return null;
-    history.replaceState(null, "", location.pathname + location.search);
-    const data = { access_token: back.get("access_token"), role: back.get("role"),
-                   name: back.get("name"), subject: back.get("subject"),
-                   sites: (back.get("sites") || "").split(",").filter(Boolean) };
-    sessionStorage.setItem("relais.token", data.access_token);
-    sessionStorage.setItem("relais.who", JSON.stringify(data));
-    return data;
-  },
-
   logout() { sessionStorage.removeItem("relais.token"); sessionStorage.removeItem("relais.who"); },
 
   dayLabel(iso) {

@@ -1,5 +1,4 @@
-// The staff login box (templates/_login.html): shows the page once a token is held,
-// from the built-in login form or back from the identity provider (OIDC).
+// The staff login box (templates/_login.html): shows the page once a token is held.
 "use strict";
 
 function setupLogin(onReady) {
@@ -14,6 +13,5 @@ function setupLogin(onReady) {
     try { ready(await Relais.login(form)); Relais.say(""); } catch (err) { Relais.fail(err); }
   });
   document.getElementById("logout").addEventListener("click", () => { Relais.logout(); location.reload(); });
-  const back = Relais.fromIdentityProvider();
-  if (back || Relais.who()) ready(back || Relais.who());
+  if (Relais.who()) ready(Relais.who());
 }

@@ -3,7 +3,8 @@
 ``/authorize`` logs in ``user`` at once (a staff member already signed in at the
 provider) and sends the browser back with a one-time code; ``/token`` gives the
 access token for that code only with the PKCE verifier of its challenge.
-``deny`` makes ``/authorize`` answer ``access_denied`` instead.
+``deny`` makes ``/authorize`` answer ``access_denied`` instead; ``broken`` makes
+``/token`` fail as a provider in trouble does (HTTP 503, an HTML page).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class StandInIdp:
         self.base = ""
         self.user = {"sub": "coord-9", "relais_role": "coordinator", "sites": ["*"]}
         self.deny = False
+        self.broken = False
         self.codes: dict[str, tuple[str, str]] = {}  # code -> (challenge, redirect_uri)
 
     @property
@@ -81,6 +83,10 @@ class StandInIdp:
         @app.post("/token")
         def token():
             form = request.form
+            if self.broken:
+                return "<html><body>Service Unavailable</body></html>", 503
+            if form.get("client_id") != CLIENT_ID or form.get("grant_type") != "authorization_code":
+                return {"error": "invalid_client"}, 401
             challenge, back = self.codes.pop(form.get("code", ""), (None, None))
             digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
             expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
