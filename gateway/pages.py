@@ -28,9 +28,14 @@ def blueprint() -> Blueprint:
 
     def view(template: str, title: str):
         def render():
-            settings = current_app.extensions["relais_gateway"].settings
+            client = current_app.extensions["relais_gateway"].settings.oidc_client
             return render_template(
-                template, title=title, pages=PAGES, oidc_login=settings.oidc_client is not None
+                template,
+                title=title,
+                pages=PAGES,
+                oidc_login=client is not None,
+                oidc_logout=client.logout_url if client else None,
+                oidc_client_id=client.client_id if client else None,
             )
 
         return render

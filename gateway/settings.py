@@ -29,6 +29,7 @@ class OidcClient:
     client_secret: str | None = None  # a confidential client; a public one relies on PKCE
     redirect_url: str | None = None  # else this gateway's /auth/oidc/callback as requested
     scope: str = "openid"
+    logout_url: str | None = None  # the provider's end-session endpoint, for shared computers
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> OidcClient | None:
@@ -49,6 +50,7 @@ class OidcClient:
             client_secret=get("OIDC_CLIENT_SECRET", "") or None,
             redirect_url=get("OIDC_REDIRECT_URL", "") or None,
             scope=get("OIDC_SCOPE", "openid"),
+            logout_url=get("OIDC_LOGOUT_URL", "") or None,
         )
 
 

@@ -12,6 +12,15 @@ function setupLogin(onReady) {
     e.preventDefault();
     try { ready(await Relais.login(form)); Relais.say(""); } catch (err) { Relais.fail(err); }
   });
-  document.getElementById("logout").addEventListener("click", () => { Relais.logout(); location.reload(); });
+  const logout = document.getElementById("logout");
+  logout.addEventListener("click", () => {
+    Relais.logout();
+    const provider = logout.dataset.providerLogout;
+    if (!provider) { location.reload(); return; }
+    // a shared computer: end the session at the identity provider too, then come back here
+    const back = new URLSearchParams({ client_id: logout.dataset.clientId,
+                                       post_logout_redirect_uri: location.origin + location.pathname });
+    location.assign(provider + (provider.includes("?") ? "&" : "?") + back);
+  });
   if (Relais.who()) ready(Relais.who());
 }

@@ -1,4 +1,4 @@
-"""A coordinator logs in on the coordination page at an external identity provider, in Chromium.
+"""A coordinator logs in and out on the coordination page at an identity provider, in Chromium.
 
 Every service and the gateway run in-process on a stand-in identity provider
 (tests/support/idp.py), served on real sockets; the browser follows the whole
@@ -44,10 +44,11 @@ def site(make_config):
                 headers={"Authorization": f"Bearer {operator}", "Content-Type": "application/json"},
             )
             assert made.status == 201, made.data
-            yield base
+            yield base, idp
 
 
 def test_a_coordinator_logs_in_at_the_identity_provider_and_works_on_the_page(site):
+    site, idp = site
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is needed (make installs it: apt-get install chromium)")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -71,6 +72,17 @@ def test_a_coordinator_logs_in_at_the_identity_provider_and_works_on_the_page(si
             expect(page.locator("#matrix")).to_contain_text(CENTRE["name"], timeout=20_000)
             expect(page.locator("#gap-list")).to_contain_text(CENTRE["name"])
             page.screenshot(path=str(ARTIFACTS / "oidc-coordinator.png"), full_page=True)
+
+            # a shared computer: logging out ends the session at the provider too
+            page.get_by_role("button", name="Se déconnecter").click()
+            expect(
+                page.get_by_role("link", name="Se connecter chez le fournisseur d'identité")
+            ).to_be_visible(timeout=20_000)
+            assert page.url == site + "/coordination"
+            assert page.evaluate("sessionStorage.getItem('relais.token')") is None
+            assert idp.logouts == [
+                {"client_id": "relais-pages", "post_logout_redirect_uri": site + "/coordination"}
+            ]
             assert errors == []
         finally:
             browser.close()

@@ -3,6 +3,7 @@
 ``/authorize`` logs in ``user`` at once (a staff member already signed in at the
 provider) and sends the browser back with a one-time code; ``/token`` gives the
 access token for that code only with the PKCE verifier of its challenge.
+``/logout`` ends the session there and sends the browser back.
 ``deny`` makes ``/authorize`` answer ``access_denied`` instead; ``broken`` makes
 ``/token`` fail as a provider in trouble does (HTTP 503, an HTML page).
 """
@@ -34,6 +35,7 @@ class StandInIdp:
         self.deny = False
         self.broken = False
         self.codes: dict[str, tuple[str, str]] = {}  # code -> (challenge, redirect_uri)
+        self.logouts: list[dict] = []  # the end-session requests received
 
     @property
     def jwks_url(self) -> str:
@@ -57,6 +59,7 @@ class StandInIdp:
                 "OIDC_CLIENT_ID": CLIENT_ID,
                 "OIDC_AUTHORIZE_URL": self.base + "/authorize",
                 "OIDC_TOKEN_URL": self.base + "/token",
+                "OIDC_LOGOUT_URL": self.base + "/logout",
             }
         return env
 
@@ -79,6 +82,11 @@ class StandInIdp:
                 self.codes[code] = (args["code_challenge"], back)
                 query = {"code": code, "state": args["state"]}
             return redirect(back + "?" + urlencode(query), 302)
+
+        @app.get("/logout")
+        def logout():
+            self.logouts.append(dict(request.args))
+            return redirect(request.args["post_logout_redirect_uri"], 302)
 
         @app.post("/token")
         def token():

@@ -194,10 +194,11 @@ def test_a_provider_token_without_a_relais_role_is_refused(gateway, idp):
     )
 
 
-def test_the_staff_pages_offer_the_providers_login_instead_of_a_password(gateway):
+def test_the_staff_pages_offer_the_providers_login_instead_of_a_password(gateway, idp):
     page = gateway.get("/centre-appels").get_data(as_text=True)
     assert 'href="/auth/oidc/login?next=%2Fcentre-appels"' in page
     assert 'type="password"' not in page
+    assert f'data-provider-logout="{idp.base}/logout"' in page  # logging out ends it there too
 
 
 def test_without_a_client_the_pages_login_is_off_and_says_what_to_set(make_config, idp):
