@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.common import amqp_url, mongo_uri, ratio
 from bench.http import gunicorn, require_wrk, wrk
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from contracts.weeks import IsoWeek
 from services.booking.documents import DOCUMENTS, Slot
 from services.booking.domain import now_utc
@@ -80,8 +80,7 @@ def main(argv=None) -> None:
             "LOG_LEVEL": "WARNING",
         }
         config = ServiceConfig.from_env("booking", env)
-        connect_database(config)
-        prepare_collections(DOCUMENTS)
+        open_database(config, DOCUMENTS)
         slots = make_slots(args.sites, args.weeks)
         warm_up, slots = slots[:WARM_UP], slots[WARM_UP:]
         share = len(slots) // len(LEVELS)

@@ -22,7 +22,7 @@ from pymongo import monitoring
 from bench.booking import make_slots
 from bench.common import amqp_url, mongo_uri, ratio
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from services.booking.documents import DOCUMENTS, Slot
 
 
@@ -64,8 +64,7 @@ def main(argv=None) -> None:
     with mongo_uri() as uri:
         env = {"MONGODB_URI": uri, "MONGODB_DB_PREFIX": f"floor{uuid.uuid4().hex[:6]}"}
         config = ServiceConfig.from_env("booking", {**env, "AMQP_URL": amqp_url()})
-        connect_database(config)
-        prepare_collections(DOCUMENTS)
+        open_database(config, DOCUMENTS)
         slots = make_slots(sites=2, weeks_ahead=4)[: args.bookings + 50]
         book = {"motif": "consultation"}
         for i, slot_id in enumerate(slots):

@@ -22,7 +22,7 @@ from bench.booking import WARM_UP, make_slots, write_bodies
 from bench.common import amqp_url, mongo_uri, ratio
 from bench.http import gunicorn, require_wrk, wrk
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from services.booking.documents import DOCUMENTS
 
 LEVELS = (5, 20)
@@ -55,8 +55,7 @@ def main(argv=None) -> None:
         }
         if os.environ.get("REDIS_URL"):
             env["REDIS_URL"] = os.environ["REDIS_URL"]
-        connect_database(ServiceConfig.from_env("booking", env))
-        prepare_collections(DOCUMENTS)
+        open_database(ServiceConfig.from_env("booking", env), DOCUMENTS)
         slots = make_slots(12, 6)
         warm_up, slots = slots[:WARM_UP], slots[WARM_UP:]
         share = len(slots) // (2 * len(LEVELS))

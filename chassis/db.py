@@ -62,6 +62,13 @@ def connect_database(config: ServiceConfig, alias: str | None = None):
     return get_db(alias)
 
 
+def open_database(config: ServiceConfig, documents):
+    """A process's start on the service's database: connected, collections and indexes ready."""
+    database = connect_database(config)
+    prepare_collections(documents)
+    return database
+
+
 def prepare_collections(documents) -> None:
     """Create each document's collection and missing indexes now, one after the other.
 

@@ -21,7 +21,7 @@ from werkzeug.test import EnvironBuilder
 from chassis.app import install_request_context
 from chassis.auth import TokenIssuer, TokenVerifier, verifier_for
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, database, prepare_collections
+from chassis.db import database, open_database
 from chassis.errors import register_error_handlers
 from chassis.health import NotReady, health_blueprint
 from gateway import docs, pages, routing
@@ -92,8 +92,7 @@ def create_app(
     app = Flask("gateway")
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    connect_database(settings.config)
-    prepare_collections(DOCUMENTS)
+    open_database(settings.config, DOCUMENTS)
     state = GatewayState(
         settings,
         issuer if settings.built_in_login else None,
@@ -158,13 +157,9 @@ def create_app_from_env():
 
 
 def gateway_state_from_env() -> GatewayState:
-    """The gateway's view of the services, for a command run beside it (demo accounts)."""
+    """The gateway's view of the services, for a command run beside it (demo accounts).
+
+    Under OIDC its ``issuer`` is None: staff accounts live at the identity provider."""
     upstreams, settings, issuer, verifier = _from_env()
-    if issuer is None:
-        raise SystemExit(
-            "no staff accounts at the gateway under OIDC: they live at the identity provider "
-            f"{settings.oidc_issuer}"
-        )
-    connect_database(settings.config)
-    prepare_collections(DOCUMENTS)
+    open_database(settings.config, DOCUMENTS)
     return GatewayState(settings, issuer, verifier, upstreams)

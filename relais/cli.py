@@ -74,24 +74,22 @@ def down(data_dir):
 @main.command()
 def seed():
     """Load the demo data into empty databases, through the running services' workers."""
-    from chassis.db import connect_database, prepare_collections
+    from chassis.db import open_database
     from relais.services import SEED_ORDER, documents_of
     from relais.services import seed as seed_service
 
     for name in SEED_ORDER:
-        connect_database(ServiceConfig.from_env(name))
-        prepare_collections(documents_of(name))
+        open_database(ServiceConfig.from_env(name), documents_of(name))
         if seed_service(name):
             click.echo(f"  {name}: demo data loaded")
     from gateway.app import gateway_state_from_env
     from gateway.seed import seed as seed_accounts
-    from gateway.settings import GatewaySettings
 
-    gateway = GatewaySettings.from_config(ServiceConfig.from_env("gateway"))
-    if not gateway.built_in_login:
-        click.echo(f"  staff accounts live at the identity provider {gateway.oidc_issuer}")
+    gateway = gateway_state_from_env()
+    if gateway.issuer is None:
+        click.echo(f"  staff accounts live at the identity provider {gateway.settings.oidc_issuer}")
         return
-    for login, role, name in seed_accounts(gateway_state_from_env()):
+    for login, role, name in seed_accounts(gateway):
         click.echo(f"  account {login:<16} {role:<12} {name}")
 
 
@@ -265,13 +263,12 @@ def directory():
 )
 def directory_import(kind, path, departements, report_path):
     """Import an RPPS (|) or FINESS (;) extraction file: streamed, idempotent, reported."""
-    from chassis.db import connect_database, prepare_collections
+    from chassis.db import open_database
     from services.directory.documents import DOCUMENTS
     from services.directory.importing.importer import NotADirectoryFile, import_file
     from services.directory.schemas import ReportOut
 
-    connect_database(ServiceConfig.from_env("directory"))
-    prepare_collections(DOCUMENTS)
+    open_database(ServiceConfig.from_env("directory"), DOCUMENTS)
     size = Path(path).stat().st_size
     try:
         with (
@@ -303,13 +300,12 @@ def partners():
 
 
 def _partner_settings():
-    from chassis.db import connect_database, prepare_collections
+    from chassis.db import open_database
     from services.partners.documents import DOCUMENTS
     from services.partners.handlers import PartnerSettings
 
     config = ServiceConfig.from_env("partners")
-    connect_database(config)
-    prepare_collections(DOCUMENTS)
+    open_database(config, DOCUMENTS)
     return PartnerSettings(config.bus, dict(config.extra))
 
 

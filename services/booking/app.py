@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.app import create_service_app
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from chassis.idempotent_requests import IdempotencyStore
 from services.booking import __doc__ as package_doc
 from services.booking.api import blp
@@ -13,8 +13,7 @@ from services.booking.documents import DOCUMENTS
 
 def create_app(config: ServiceConfig | None = None):
     config = config or ServiceConfig.from_env("booking")
-    database = connect_database(config)
-    prepare_collections(DOCUMENTS)
+    database = open_database(config, DOCUMENTS)
     app = create_service_app(
         config, title="Relais booking", blueprints=[blp], description=package_doc
     )

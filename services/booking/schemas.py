@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import phonenumbers
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -17,20 +16,11 @@ from marshmallow import (
 )
 
 from chassis.idempotent_requests import KEY as IDEMPOTENCY_KEY
+from chassis.phones import check_phone, normalise_phone
 
 Text = fields.String
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="lowercase letters, digits and -")
 NAME = validate.Length(min=1, max=100)
-
-
-def normalise_phone(text: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class PatientIn(Schema):
@@ -49,8 +39,7 @@ class PatientIn(Schema):
 
     @validates("phone")
     def _phone(self, value, **kwargs):
-        if normalise_phone(value) is None:
-            raise ValidationError("not a valid phone number")
+        check_phone(value)
 
     @post_load
     def _normalise(self, data, **kwargs):

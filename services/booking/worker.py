@@ -4,7 +4,7 @@ and registrations a stopped process left half done."""
 from __future__ import annotations
 
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from chassis.worker import ServiceWorker
 from services.booking.documents import DOCUMENTS, OUTBOX_DOCUMENTS
 from services.booking.handlers import patients, reminders, waitlist, weeks
@@ -20,8 +20,7 @@ SUBSCRIPTIONS = {
 
 def build_worker(config: ServiceConfig | None = None) -> ServiceWorker:
     config = config or ServiceConfig.from_env("booking")
-    connect_database(config)
-    prepare_collections(DOCUMENTS)
+    open_database(config, DOCUMENTS)
     every = float(config.setting("BOOKING_REMINDER_SCAN_SECONDS", "300"))
     return ServiceWorker(
         config,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.app import create_service_app
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from services.directory import __doc__ as package_doc
 from services.directory.api import blp
 from services.directory.documents import DOCUMENTS
@@ -12,8 +12,7 @@ from services.directory.documents import DOCUMENTS
 
 def create_app(config: ServiceConfig | None = None):
     config = config or ServiceConfig.from_env("directory")
-    connect_database(config)
-    prepare_collections(DOCUMENTS)
+    open_database(config, DOCUMENTS)
     app = create_service_app(
         config, title="Relais directory", blueprints=[blp], description=package_doc
     )

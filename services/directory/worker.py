@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from chassis.worker import ServiceWorker
 from services.directory import handlers
 from services.directory.documents import DOCUMENTS, OUTBOX_DOCUMENTS
@@ -16,6 +16,5 @@ SUBSCRIPTIONS = {
 
 def build_worker(config: ServiceConfig | None = None) -> ServiceWorker:
     config = config or ServiceConfig.from_env("directory")
-    connect_database(config)
-    prepare_collections(DOCUMENTS)
+    open_database(config, DOCUMENTS)
     return ServiceWorker(config, handlers=SUBSCRIPTIONS, outbox_documents=OUTBOX_DOCUMENTS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.app import create_service_app
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from services.records import __doc__ as package_doc
 from services.records import clock as clocks
 from services.records.api import blp
@@ -14,8 +14,7 @@ from services.records.documents import DOCUMENTS
 def create_app(config: ServiceConfig | None = None, clock: clocks.SystemClock | None = None):
     """``clock``: where "now" and "this week" come from (the system's by default)."""
     config = config or ServiceConfig.from_env("records")
-    connect_database(config)
-    prepare_collections(DOCUMENTS)
+    open_database(config, DOCUMENTS)
     app = create_service_app(
         config, title="Relais records", blueprints=[blp], description=package_doc
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chassis.config import ServiceConfig
-from chassis.db import connect_database, prepare_collections
+from chassis.db import open_database
 from chassis.worker import ServiceWorker
 from services.roster import handlers, plans
 from services.roster.documents import DOCUMENTS, OUTBOX_DOCUMENTS
@@ -16,8 +16,7 @@ SUBSCRIPTIONS = {
 
 def build_worker(config: ServiceConfig | None = None) -> ServiceWorker:
     config = config or ServiceConfig.from_env("roster")
-    connect_database(config)
-    prepare_collections(DOCUMENTS)
+    open_database(config, DOCUMENTS)
     every = float(config.setting("ROSTER_GAP_SCAN_SECONDS", "3600"))
     plan_poll = float(config.setting("ROSTER_PLAN_POLL_SECONDS", "1"))
     return ServiceWorker(

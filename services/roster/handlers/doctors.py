@@ -9,11 +9,11 @@ from pymongo import UpdateOne
 
 from chassis import outbox
 from chassis.bus.consumer import batch_handler
+from chassis.phones import normalise_phone
 from services.roster import events
 from services.roster.documents import Doctor, KnownPractitioner
 from services.roster.domain import RuleViolation, now_utc
 from services.roster.handlers.common import SERVICE
-from services.roster.schemas import normalise_phone
 
 
 def register_doctor(data: dict) -> Doctor:
