@@ -3,7 +3,8 @@
 Reads of sites and their weekly calendars are public (patients choose a centre
 or a bus stop); everything else needs a staff token.  Writes are for the
 site's coordinators (or operators); a doctor offers their own weeks, sets the
-pace of their own week and writes its handover note.
+pace of their own week and writes its handover note.  The rota (assignments)
+and its coverage are in ``rota_api``, a blueprint nested in this one.
 """
 
 from __future__ import annotations
@@ -13,28 +14,28 @@ from flask_smorest import Blueprint, abort
 
 from chassis.auth import require, require_site
 from chassis.problems import Forbidden
-from services.roster import coverage, handlers
+from services.roster import handlers
 from services.roster import schemas as s
 from services.roster import week_schemas as ws
 from services.roster.calendar import week_calendar
-from services.roster.documents import Assignment, Doctor, Offer, Site
-from services.roster.domain import IsoWeek, weeks_between
+from services.roster.documents import Doctor, Offer, Site
+from services.roster.domain import IsoWeek
+from services.roster.roles import PLANNERS, STAFF
+from services.roster.rota_api import blp as rota_blp
 
 blp = Blueprint("roster", __name__, url_prefix="/", description="Sites, doctors, offers, the rota.")
-
-STAFF = ("agent", "coordinator", "doctor", "operator")
-PLANNERS = ("coordinator", "operator")
+blp.register_blueprint(rota_blp)
 
 
 def _site(site_id: str) -> Site:
     return handlers._get(Site, site_id, "site")
 
 
-def _assignment_for_planner(assignment_id: str):
-    who = require(*PLANNERS)
-    assignment = handlers._get(Assignment, assignment_id, "assignment")
-    require_site(who, assignment.site_id)
-    return who, assignment
+def _week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        abort(422, message=str(exc), errors={"path": {"week": [str(exc)]}})
 
 
 # -- sites --------------------------------------------------------------------
@@ -101,13 +102,6 @@ class Handover(MethodView):
         }
 
 
-def _week(text: str) -> IsoWeek:
-    try:
-        return IsoWeek.parse(text)
-    except ValueError as exc:
-        abort(422, message=str(exc), errors={"path": {"week": [str(exc)]}})
-
-
 # -- doctors ------------------------------------------------------------------
 def _doctor_out(doctor: Doctor) -> Doctor:
     doctor.rpps_known = handlers.rpps_known(doctor.rpps)
@@ -170,132 +164,3 @@ class OfferWithdraw(MethodView):
         if who.role == "doctor" and offer.doctor_id != who.subject:
             raise Forbidden("not_yours", "a doctor withdraws their own offers")
         return handlers.withdraw_offer(offer_id)
-
-
-# -- the rota -----------------------------------------------------------------
-@blp.route("/assignments")
-class Assignments(MethodView):
-    @blp.arguments(s.AssignmentQuery, location="query")
-    @blp.response(200, s.AssignmentOut(many=True))
-    def get(self, args):
-        """The rota, filtered by site, week, doctor or state."""
-        require(*STAFF)
-        return Assignment.objects(**args).order_by("week", "site_id")
-
-    @blp.arguments(s.AssignmentIn)
-    @blp.response(201, s.AssignmentOut)
-    def post(self, data):
-        """Propose a doctor for a site-week, or confirm at once (``confirm: true``)."""
-        who = require(*PLANNERS)
-        require_site(who, data["site_id"])
-        return handlers.assign(
-            data["site_id"],
-            data["week"],
-            data["doctor_id"],
-            confirm=data["confirm"],
-            by=who.subject,
-            override_reason=data.get("override_rpps_reason"),
-        )
-
-
-@blp.route("/assignments/<assignment_id>")
-class AssignmentOne(MethodView):
-    @blp.response(200, s.AssignmentOut)
-    def get(self, assignment_id):
-        require(*STAFF)
-        assignment = handlers._get(Assignment, assignment_id, "assignment")
-        site = _site(assignment.site_id)
-        assignment.calendar = week_calendar(site, IsoWeek.parse(assignment.week))
-        return assignment
-
-
-@blp.route("/assignments/<assignment_id>/confirm")
-class AssignmentConfirm(MethodView):
-    @blp.arguments(s.ConfirmIn)
-    @blp.response(200, s.AssignmentOut)
-    def post(self, data, assignment_id):
-        who, _ = _assignment_for_planner(assignment_id)
-        return handlers.confirm(
-            assignment_id, by=who.subject, override_reason=data.get("override_rpps_reason")
-        )
-
-
-@blp.route("/assignments/<assignment_id>/release")
-class AssignmentRelease(MethodView):
-    @blp.arguments(s.ReleaseIn)
-    @blp.response(200, s.AssignmentOut)
-    def post(self, data, assignment_id):
-        who, _ = _assignment_for_planner(assignment_id)
-        return handlers.release(assignment_id, reason=data["reason"], by=who.subject)
-
-
-@blp.route("/assignments/<assignment_id>/complete")
-class AssignmentComplete(MethodView):
-    @blp.response(200, s.AssignmentOut)
-    def post(self, assignment_id):
-        who, _ = _assignment_for_planner(assignment_id)
-        return handlers.complete(assignment_id, by=who.subject)
-
-
-@blp.route("/assignments/<assignment_id>/settings")
-class AssignmentSettings(MethodView):
-    @blp.arguments(s.SettingsIn)
-    @blp.response(200, s.AssignmentOut)
-    def patch(self, changes, assignment_id):
-        """Pace, held-back capacity, home visits (the coordinator, or the week's doctor)."""
-        who = require("doctor", *PLANNERS)
-        assignment = handlers._get(Assignment, assignment_id, "assignment")
-        if who.role == "doctor":
-            if assignment.doctor_id != who.subject:
-                raise Forbidden("not_yours", "a doctor sets the pace of their own week")
-        else:
-            require_site(who, assignment.site_id)
-        return handlers.update_settings(assignment_id, changes, by=who.subject)
-
-
-@blp.route("/assignments/<assignment_id>/logistics")
-class AssignmentLogistics(MethodView):
-    @blp.arguments(s.LogisticsIn)
-    @blp.response(200, s.AssignmentOut)
-    def put(self, data, assignment_id):
-        """The welcome checklist: housing, vehicle, booklet, arrival (coordinators)."""
-        _assignment_for_planner(assignment_id)
-        return handlers.set_logistics(assignment_id, data)
-
-
-@blp.route("/assignments/<assignment_id>/handover")
-class AssignmentHandover(MethodView):
-    @blp.arguments(s.HandoverIn)
-    @blp.response(200, s.AssignmentOut)
-    def put(self, data, assignment_id):
-        """The outgoing doctor's note for next week's doctor."""
-        who = require("doctor")
-        assignment = handlers._get(Assignment, assignment_id, "assignment")
-        if assignment.doctor_id != who.subject:
-            raise Forbidden("not_yours", "only this week's doctor writes its handover note")
-        return handlers.write_handover(assignment_id, data["text"], by=who.subject)
-
-
-# -- coverage -----------------------------------------------------------------
-def _weeks(args) -> list[IsoWeek]:
-    return weeks_between(IsoWeek.of(args["start"]), IsoWeek.of(args["end"]))
-
-
-@blp.route("/coverage/gaps")
-class Gaps(MethodView):
-    @blp.arguments(s.RangeArgs, location="query")
-    @blp.response(200, s.GapOut(many=True))
-    def get(self, args):
-        """Site-weeks with no confirmed doctor between two dates (all sites, or site_id=...)."""
-        require(*STAFF)
-        return coverage.gaps(args["site_id"], _weeks(args))
-
-
-@blp.route("/coverage/matrix")
-class Matrix(MethodView):
-    @blp.arguments(s.RangeArgs, location="query")
-    @blp.response(200, s.MatrixOut)
-    def get(self, args):
-        """Sites by weeks: the doctor of each confirmed week, or a gap."""
-        require(*STAFF)
-        return coverage.matrix(args["site_id"], _weeks(args))

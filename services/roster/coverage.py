@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.roster.documents import Assignment, Doctor, Site
-from services.roster.domain import ACTIVE_STATES, IsoWeek
+from services.roster.domain import ACTIVE_STATES, COMPLETED, CONFIRMED, IsoWeek
 
 
 def coverage(site_ids: list[str], weeks: list[IsoWeek]) -> list[dict]:
@@ -29,8 +29,13 @@ def coverage(site_ids: list[str], weeks: list[IsoWeek]) -> list[dict]:
     return rows
 
 
+def _sites(site_ids: list[str]) -> list[Site]:
+    """The sites asked for, or every site by name."""
+    return list(Site.objects(id__in=site_ids) if site_ids else Site.objects.order_by("name"))
+
+
 def matrix(site_ids: list[str], weeks: list[IsoWeek]) -> dict:
-    sites = list(Site.objects(id__in=site_ids) if site_ids else Site.objects.order_by("name"))
+    sites = _sites(site_ids)
     rows = coverage([s.id for s in sites], weeks)
     doctor_ids = {r["doctor_id"] for r in rows if r["doctor_id"]}
     doctors = {d.id: d.display_name for d in Doctor.objects(id__in=list(doctor_ids))}
@@ -56,15 +61,15 @@ def matrix(site_ids: list[str], weeks: list[IsoWeek]) -> dict:
 
 def gaps(site_ids: list[str], weeks: list[IsoWeek]) -> list[dict]:
     """Site-weeks with no confirmed doctor (a proposal alone still leaves a gap)."""
-    table = matrix(site_ids, weeks)
+    sites = _sites(site_ids)
+    names = {s.id: s.name for s in sites}
     return [
         {
             "site_id": row["site_id"],
-            "site_name": row["site_name"],
-            "week": c["week"],
-            "state": c["state"],
+            "site_name": names[row["site_id"]],
+            "week": row["week"],
+            "state": row["state"],
         }
-        for row in table["sites"]
-        for c in row["cells"]
-        if c["state"] not in ("confirmed", "completed")
+        for row in coverage(list(names), weeks)
+        if row["state"] not in (CONFIRMED, COMPLETED)
     ]

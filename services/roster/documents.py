@@ -24,6 +24,7 @@ from mongoengine import (
 )
 
 from chassis.outbox import OutboxDocument
+from services.roster.domain import PACE_DEFAULT, PROFESSIONS
 
 ALIAS = "roster"
 
@@ -68,7 +69,7 @@ class Site(Document):
     commune = StringField(required=True)
     address = StringField(default="")
     location = PointField()
-    professions = ListField(StringField(choices=("gp", "midwife")), default=lambda: ["gp"])
+    professions = ListField(StringField(choices=PROFESSIONS), default=lambda: ["gp"])
     hours = EmbeddedDocumentListField(OpeningHours)
     closed_thursday_afternoon = BooleanField(default=True)
     stops = EmbeddedDocumentListField(Stop)
@@ -82,7 +83,7 @@ class Doctor(OutboxDocument):
     family_name = StringField(required=True)
     given_name = StringField(required=True)
     rpps = StringField(required=True, unique=True)
-    profession = StringField(required=True, choices=("gp", "midwife"))
+    profession = StringField(required=True, choices=PROFESSIONS)
     phone = StringField(required=True)
     email = StringField(required=True)
     languages = ListField(StringField(), default=list)
@@ -135,7 +136,7 @@ class Assignment(OutboxDocument):
     revision = IntField(default=1)
     site_week = StringField()  # set while active: unique
     doctor_week = StringField()  # set while active: unique
-    pace = IntField(default=3)
+    pace = IntField(default=PACE_DEFAULT)
     held_back = EmbeddedDocumentListField(HeldBack)
     home_visits = EmbeddedDocumentListField(HomeVisitBlock)
     logistics = EmbeddedDocumentField(Logistics, default=Logistics)

@@ -122,9 +122,10 @@ def _solved(plan: Plan) -> dict:
         for n, (site, week, doctor) in enumerate(result.proposals, start=1)
     ]
     fixed = sum(1 for site, _, _ in given.instance.fixed if site in in_scope)
+    solved = result.status in ("OPTIMAL", "FEASIBLE")
     return {
-        "status": "done" if result.status in ("OPTIMAL", "FEASIBLE") else "failed",
-        "error": None if result.status in ("OPTIMAL", "FEASIBLE") else result.status,
+        "status": "done" if solved else "failed",
+        "error": None if solved else result.status,
         "proposals": proposals,
         "gaps": [
             {"site_id": g["site"], "week": g["week"], "reason": g["reason"]} for g in result.gaps

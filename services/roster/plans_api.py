@@ -13,9 +13,9 @@ from flask_smorest import Blueprint
 from chassis.auth import require, require_site
 from services.roster import plan_schemas as s
 from services.roster import plans
-from services.roster.api import PLANNERS
 from services.roster.documents import Doctor, Plan, Site
 from services.roster.domain import IsoWeek
+from services.roster.roles import PLANNERS
 
 blp = Blueprint(
     "planner", __name__, url_prefix="/", description="The rota planner: proposals from offers."
@@ -58,8 +58,7 @@ class Plans(MethodView):
         who = require(*PLANNERS)
         site_ids = data.get("site_ids")
         if site_ids is None:
-            everything = who.every_site
-            site_ids = list(Site.objects.scalar("id")) if everything else list(who.sites)
+            site_ids = list(Site.objects.scalar("id")) if who.every_site else list(who.sites)
         for site_id in site_ids:
             require_site(who, site_id)
         plan = plans.request_plan(

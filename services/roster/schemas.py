@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from chassis.phones import check_phone
 from contracts.common import Location
 from services.roster.documents import lonlat
 from services.roster.domain import PACE_MAX, PACE_MIN, PROFESSIONS, IsoWeek, valid_rpps
@@ -26,11 +26,6 @@ class Week(fields.String):
             raise ValidationError(str(exc)) from None
 
 
-def _check_interval(data, field_name="end"):
-    if data["start"] >= data["end"]:
-        raise ValidationError("must be after start", field_name)
-
-
 class HoursIn(Schema):
     weekday = fields.Integer(required=True, validate=validate.Range(0, 6))
     start = fields.String(required=True, validate=HHMM)
@@ -38,7 +33,8 @@ class HoursIn(Schema):
 
     @validates_schema
     def _order(self, data, **kwargs):
-        _check_interval(data)
+        if data["start"] >= data["end"]:
+            raise ValidationError("must be after start", "end")
 
 
 class StopIn(HoursIn):
@@ -136,19 +132,7 @@ class DoctorIn(Schema):
 
     @validates("phone")
     def _phone(self, value, **kwargs):
-        if normalise_phone(value) is None:
-            raise ValidationError("not a valid phone number")
-
-
-def normalise_phone(text: str) -> str | None:
-    """E.164 form of a French (or international) number, or None."""
-    try:
-        number = phonenumbers.parse(text, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        check_phone(value)
 
 
 class DoctorOut(Schema):

@@ -63,16 +63,12 @@ BUS = {
 }
 
 
-def demo_rpps(index: int) -> str:
-    return doctor_rpps(index)
-
-
 def demo_doctor(index: int) -> dict:
     family, given, profession = DOCTORS[index]
     return {
         "family_name": family,
         "given_name": given,
-        "rpps": demo_rpps(index),
+        "rpps": doctor_rpps(index),
         "profession": profession,
         "phone": f"06 40 00 {index:02d} {10 + index:02d}",
         "email": f"{given.lower().replace('é', 'e')}.{family.lower()}@medecins-volontaires.fr",
@@ -83,7 +79,7 @@ def demo_doctor(index: int) -> dict:
 def _wait_for_the_directory(timeout: float = 20.0) -> None:
     """The directory's demo import announces the doctors; give its events time to arrive."""
     deadline = time.monotonic() + timeout
-    wanted = [demo_rpps(i) for i in range(len(DOCTORS))]
+    wanted = [doctor_rpps(i) for i in range(len(DOCTORS))]
     while time.monotonic() < deadline:
         if KnownPractitioner.objects(id__in=wanted).count() == len(wanted):
             return

@@ -1,4 +1,4 @@
-"""What every roster use case shares: the service name, today in Paris, loading by id."""
+"""What every roster use case shares: the service name, today in Paris, documents by id."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ def _get(document, ident: str, what: str):
         return document.objects.get(id=ident)
     except DoesNotExist:
         raise NotFound(what, ident) from None
+
+
+def _modify(document, ident: str, what: str, **update):
+    """Apply ``update`` to one document and return it as it now is (one database operation)."""
+    changed = document.objects(id=ident).modify(new=True, **update)
+    if changed is None:
+        raise NotFound(what, ident)
+    return changed
 
 
 def _point(location: dict | None):

@@ -18,9 +18,8 @@ def announce_gaps(site_ids: list[str] | None, weeks: list[IsoWeek]) -> list[tupl
     announced = []
     collection = Gap._get_collection()
     for row in coverage(list(sites), weeks):
-        key = f"{row['site_id']}|{row['week']}"
         if row["state"] in (CONFIRMED, COMPLETED):
-            collection.update_one({"_id": key, "open": True}, {"$set": {"open": False}})
+            close_gap(row["site_id"], row["week"])
             continue
         site = sites[row["site_id"]]
         update = {
@@ -32,6 +31,7 @@ def announce_gaps(site_ids: list[str] | None, weeks: list[IsoWeek]) -> list[tupl
             },
             **outbox.push(events.gap_detected(site, row["week"])),
         }
+        key = f"{site.id}|{row['week']}"
         try:
             result = collection.update_one({"_id": key, "open": {"$ne": True}}, update, upsert=True)
         except DuplicateKeyError:
@@ -41,6 +41,11 @@ def announce_gaps(site_ids: list[str] | None, weeks: list[IsoWeek]) -> list[tupl
     if announced:
         outbox.notify(SERVICE)
     return announced
+
+
+def close_gap(site_id: str, week: str) -> None:
+    """The site-week has its doctor: a later gap there is announced again."""
+    Gap.objects(id=f"{site_id}|{week}", open=True).update_one(set__open=False)
 
 
 def announce_upcoming_gaps(horizon_weeks: int = 12) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import uuid
 
 from services.roster.documents import Doctor, Offer, Site
 from services.roster.domain import now_utc
-from services.roster.handlers.common import _get
+from services.roster.handlers.common import _get, _modify
 
 
 def offer_weeks(data: dict) -> Offer:
@@ -26,7 +26,4 @@ def offer_weeks(data: dict) -> Offer:
 
 
 def withdraw_offer(offer_id: str) -> Offer:
-    offer = _get(Offer, offer_id, "offer")
-    Offer.objects(id=offer_id).update_one(set__state="withdrawn")
-    offer.reload()
-    return offer
+    return _modify(Offer, offer_id, "offer", set__state="withdrawn")

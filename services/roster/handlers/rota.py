@@ -15,7 +15,7 @@ from pymongo import ReturnDocument
 
 from chassis import outbox
 from services.roster import events
-from services.roster.documents import Assignment, Doctor, Gap, Logistics, Site
+from services.roster.documents import Assignment, Doctor, Logistics, Site
 from services.roster.domain import (
     COMPLETED,
     CONFIRMED,
@@ -28,7 +28,7 @@ from services.roster.domain import (
 )
 from services.roster.handlers.common import SERVICE, _get, today
 from services.roster.handlers.doctors import rpps_known
-from services.roster.handlers.gaps import announce_gaps
+from services.roster.handlers.gaps import announce_gaps, close_gap
 
 
 def _conflict(assignment: Assignment) -> dict:
@@ -79,17 +79,18 @@ def assign(
     elif IsoWeek.parse(week).is_past(today()):
         raise RuleViolation("week_in_past", f"week {week} is over")
     now = now_utc()
+    state = CONFIRMED if confirm else PROPOSED
     assignment = Assignment(
         id=f"asg-{uuid.uuid4().hex[:12]}",
         site_id=site_id,
         week=week,
         doctor_id=doctor_id,
-        state=CONFIRMED if confirm else PROPOSED,
+        state=state,
         site_week=f"{site_id}|{week}",
         doctor_week=f"{doctor_id}|{week}",
         rpps_override=override,
         logistics=Logistics(),
-        history=[{"state": CONFIRMED if confirm else PROPOSED, "at": now, "by": by}],
+        history=[{"state": state, "at": now, "by": by}],
         created_at=now,
         updated_at=now,
     )
@@ -100,7 +101,7 @@ def assign(
     except NotUniqueError:
         raise _occupied(site_id, week, doctor_id) from None
     if confirm:
-        Gap.objects(id=f"{site_id}|{week}", open=True).update_one(set__open=False)
+        close_gap(site_id, week)
     outbox.notify(SERVICE)
     return assignment
 
@@ -153,7 +154,7 @@ def confirm(assignment_id: str, *, by: str, override_reason: str | None = None) 
     }
     update["$push"]["history"] = {"state": CONFIRMED, "at": now, "by": by}
     done = _transition(assignment_id, PROPOSED, update)
-    Gap.objects(id=f"{done.site_id}|{done.week}", open=True).update_one(set__open=False)
+    close_gap(done.site_id, done.week)
     return done
 
 

@@ -6,7 +6,7 @@ from mongoengine.errors import NotUniqueError
 
 from services.roster.documents import OpeningHours, Site, Stop
 from services.roster.domain import RuleViolation, now_utc
-from services.roster.handlers.common import _get, _point
+from services.roster.handlers.common import _get, _modify, _point
 
 DEFAULT_CENTRE_HOURS = [
     {"weekday": d, "start": s, "end": e}
@@ -75,6 +75,5 @@ def update_site(site_id: str, changes: dict) -> Site:
             raise RuleViolation("not_mobile", "only a mobile unit has stops", site_id=site_id)
         updates["set__stops"] = [_stop(s) for s in changes["stops"]]
     if updates:
-        Site.objects(id=site_id).update_one(**updates)
-        site.reload()
+        site = _modify(Site, site_id, "site", **updates)
     return site

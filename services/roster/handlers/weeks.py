@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pymongo import ReturnDocument
+
 from chassis import outbox
 from services.roster import events
 from services.roster.documents import (
@@ -13,7 +15,7 @@ from services.roster.documents import (
     Site,
 )
 from services.roster.domain import COMPLETED, CONFIRMED, PROPOSED, IsoWeek, RuleViolation, now_utc
-from services.roster.handlers.common import SERVICE, _get
+from services.roster.handlers.common import SERVICE, _get, _modify
 
 
 def update_settings(assignment_id: str, changes: dict, *, by: str) -> Assignment:
@@ -44,29 +46,34 @@ def update_settings(assignment_id: str, changes: dict, *, by: str) -> Assignment
             site = _get(Site, assignment.site_id, "site")
             doctor = _get(Doctor, assignment.doctor_id, "doctor")
             update |= outbox.push(events.week_updated(assignment, site, doctor))
-        result = Assignment._get_collection().update_one(
-            {"_id": assignment_id, "revision": revision, "state": assignment.state}, update
+        changed = Assignment._get_collection().find_one_and_update(
+            {"_id": assignment_id, "revision": revision, "state": assignment.state},
+            update,
+            return_document=ReturnDocument.AFTER,
         )
-        if result.modified_count:
+        if changed is not None:
             outbox.notify(SERVICE)
-            return _get(Assignment, assignment_id, "assignment")
+            return Assignment._from_son(changed)
     raise RuleViolation("conflict", "the week kept changing; try again")
 
 
 def set_logistics(assignment_id: str, data: dict) -> Assignment:
-    _get(Assignment, assignment_id, "assignment")
-    Assignment.objects(id=assignment_id).update_one(
-        set__logistics=Logistics(**data), set__updated_at=now_utc()
+    return _modify(
+        Assignment,
+        assignment_id,
+        "assignment",
+        set__logistics=Logistics(**data),
+        set__updated_at=now_utc(),
     )
-    return _get(Assignment, assignment_id, "assignment")
 
 
 def write_handover(assignment_id: str, text: str, *, by: str) -> Assignment:
-    _get(Assignment, assignment_id, "assignment")
-    Assignment.objects(id=assignment_id).update_one(
-        set__handover_note={"text": text, "author_id": by, "written_at": now_utc()}
+    return _modify(
+        Assignment,
+        assignment_id,
+        "assignment",
+        set__handover_note={"text": text, "author_id": by, "written_at": now_utc()},
     )
-    return _get(Assignment, assignment_id, "assignment")
 
 
 def handover_for(site_id: str, week: str) -> dict | None:

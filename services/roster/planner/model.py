@@ -32,7 +32,7 @@ class Doctor:
 
     @property
     def weeks(self) -> frozenset[int]:
-        return frozenset().union(*(o.weeks for o in self.offers)) if self.offers else frozenset()
+        return frozenset().union(*(o.weeks for o in self.offers))
 
     @property
     def preferred(self) -> frozenset[str]:

@@ -49,18 +49,16 @@ def candidates(instance: Instance) -> dict[tuple[str, int, str], tuple]:
         reachable = (
             sorted(doctor.candidate_sites) if doctor.candidate_sites is not None else every_site
         )
+        weeks = [w for w in sorted(doctor.weeks) if (doctor.id, w) not in taken_doctor_weeks]
+        preferred = doctor.preferred  # a union over the offers: computed once per doctor
         for site in (sites[i] for i in reachable if i in sites):
             if doctor.profession not in site.professions:
                 continue
-            for week in sorted(doctor.weeks):
+            earns = (site.id in doctor.worked_at, site.id in preferred)
+            for week in weeks:
                 if (site.id, week) in instance.no_housing or (site.id, week) in taken_site_weeks:
                     continue
-                if (doctor.id, week) in taken_doctor_weeks:
-                    continue
-                allowed[(site.id, week, doctor.id)] = (
-                    site.id in doctor.worked_at,
-                    site.id in doctor.preferred,
-                )
+                allowed[(site.id, week, doctor.id)] = earns
     return allowed
 
 
