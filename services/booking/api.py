@@ -31,7 +31,14 @@ from services.booking.access import (
     staff_everywhere,
     staff_view,
 )
-from services.booking.documents import Appointment, BookingSite, Motif, Patient, WaitlistEntry
+from services.booking.documents import (
+    Appointment,
+    BookingSite,
+    Motif,
+    Patient,
+    Slot,
+    WaitlistEntry,
+)
 from services.booking.handlers import appointments, motifs, patients, visits, waitlist
 
 blp = Blueprint("booking", __name__, url_prefix="/", description="Slots, appointments, patients.")
@@ -103,10 +110,7 @@ class Appointments(MethodView):
     def post(self, _headers, data):
         """Book a slot. Patients book online; staff by phone or at the desk, where they work."""
         who = staff()
-        slot = None
-        if who is not None:
-            slot = visits.slot(data["slot_id"])
-            require_act(who, slot.site_id, slot.week)
+        slot = _slot_to_act_on(who, data["slot_id"])
         channel = data["channel"] if who else "online"
         appointment, token = appointments.book(
             data,
@@ -117,6 +121,16 @@ class Appointments(MethodView):
         )
         appointment.manage_token = token
         return appointment
+
+
+def _slot_to_act_on(who, slot_id: str) -> Slot | None:
+    """Staff book and move only in the slot's site-week: the slot, read once and handed
+    to the use case; None for patients (the use case reads it)."""
+    if who is None:
+        return None
+    slot = visits.slot(slot_id)
+    require_act(who, slot.site_id, slot.week)
+    return slot
 
 
 @blp.route("/appointments/<reference>")
@@ -148,10 +162,7 @@ class Move(MethodView):
     def post(self, _headers, data, reference):
         """Move to another free slot: the old one is kept until the new one is held."""
         appointment, who = appointment_for(reference, acting=True)
-        slot = None
-        if who is not None:
-            slot = visits.slot(data["slot_id"])
-            require_act(who, slot.site_id, slot.week)
+        slot = _slot_to_act_on(who, data["slot_id"])
         by = who.subject if who else "patient"
         return appointments.move(
             appointment, data["slot_id"], by=by, staff=who is not None, first=slot
@@ -244,8 +255,7 @@ class Waitlist(MethodView):
     @blp.response(201, s.WaitlistOut)
     def post(self, _headers, data):
         """Join a site's waiting list when nothing suits; a freed slot will be offered."""
-        if not BookingSite.objects(id=data["site_id"]).count():
-            raise NotFound("site", data["site_id"])
+        motifs.site(data["site_id"])  # 404 for an unknown site
         motifs.get(data["site_id"], data["motif"])
         patient = patients.find_or_register(data["patient"])
         entry, token = waitlist.join(data["site_id"], patient, data["motif"], data["latest_date"])

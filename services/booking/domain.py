@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from chassis.problems import Conflict
 
-_PARIS = ZoneInfo("Europe/Paris")
+PARIS = ZoneInfo("Europe/Paris")
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 BUCKET_MINUTES = 1  # exact for slot boundaries on whole minutes
 ACTIVE = ("booked", "checked_in")
-FINAL = ("cancelled", "completed", "no_show")
 TRANSITIONS = {
     "booked": {"checked_in", "cancelled", "no_show", "completed"},
     "checked_in": {"completed", "no_show"},
@@ -65,7 +64,7 @@ def slot_grid(week: dict) -> list[SlotSpec]:
         while start + length <= period["end"]:
             end = start + length
             if not _overlaps(start, end, week.get("home_visit_blocks") or []):
-                day = start.astimezone(_PARIS).date()
+                day = start.astimezone(PARIS).date()
                 by_day.setdefault(day, []).append(
                     SlotSpec(start, end, period.get("stop"), False, None)
                 )

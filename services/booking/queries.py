@@ -15,8 +15,7 @@ from itertools import groupby, islice
 
 from chassis.geo import EARTH_KM, haversine_km
 from services.booking.documents import Appointment, Motif, Patient, Slot
-from services.booking.domain import chain_from, now_utc
-from services.booking.handlers.motifs import PARIS
+from services.booking.domain import PARIS, chain_from, now_utc
 from services.booking.handlers.visits import LONGEST_VISIT
 
 BATCH = 200

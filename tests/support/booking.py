@@ -76,6 +76,10 @@ def confirmed(week: str, **kwargs):
     return roster_event("roster.week.confirmed.v1", week_data(week, **kwargs))
 
 
+def updated(week: str, **kwargs):
+    return roster_event("roster.week.updated.v1", week_data(week, **kwargs))
+
+
 def released(week: str, *, site_id="site-ajain", doctor_id="doc-1", assignment_id="asg-1"):
     data = {
         "assignment_id": assignment_id,

@@ -21,7 +21,7 @@ from pymongo.errors import DuplicateKeyError
 from chassis import outbox
 from chassis.problems import NotFound
 from services.booking import events
-from services.booking.documents import Appointment, Patient, Slot
+from services.booking.documents import Appointment, Slot
 from services.booking.domain import (
     ACTIVE,
     BookingRefused,
@@ -38,7 +38,6 @@ from services.booking.handlers import motifs, patients, visits, waitlist
 
 log = logging.getLogger(__name__)
 SERVICE = "booking"
-STAFF_CHANNELS = ("phone", "walk_in")
 
 
 def _refusal(exc: DuplicateKeyError, slot_ids) -> BookingRefused:
@@ -62,6 +61,7 @@ def book(
     motif = motifs.get(first.site_id, data["motif"])
     slots = visits.slots_for(first, motif.duration_slots)
     visits.check_bookable(slots, motif, staff=staff)
+    slot_ids, start, end = [s.id for s in slots], slots[0].start, slots[-1].end
     patient_id, new_patient = patients.identify(data["patient"])
     site = motifs.site(first.site_id)
     token = new_token() if channel == "online" else None
@@ -75,11 +75,11 @@ def book(
             pending_patient=new_patient,
             site_id=first.site_id,
             week=first.week,
-            slot_ids=[s.id for s in slots],
-            hold=[s.id for s in slots],
-            patient_hold=time_buckets(patient_id, slots[0].start, slots[-1].end),
-            start=slots[0].start,
-            end=slots[-1].end,
+            slot_ids=slot_ids,
+            hold=list(slot_ids),
+            patient_hold=time_buckets(patient_id, start, end),
+            start=start,
+            end=end,
             stop=first.stop,
             doctor_id=first.doctor_id,
             motif=motif.code,
@@ -126,13 +126,6 @@ def for_patient(reference: str, token: str | None, patient_id: str | None) -> Ap
     return appointment
 
 
-def get(appointment_id: str) -> Appointment:
-    appointment = Appointment.objects(id=appointment_id).first()
-    if appointment is None:
-        raise NotFound("appointment", appointment_id)
-    return appointment
-
-
 def cancel(appointment: Appointment, *, by: str, staff: bool) -> Appointment:
     check_transition(appointment.status, "cancelled")
     if not staff:
@@ -175,8 +168,9 @@ def move(
         motif = motifs.get(first.site_id, appointment.motif)
     slots = visits.slots_for(first, motif.duration_slots)
     visits.check_bookable(slots, motif, staff=staff)
+    slot_ids, start, end = [s.id for s in slots], slots[0].start, slots[-1].end
     moved = Appointment._from_son(appointment.to_mongo())
-    moved.start, moved.end, moved.site_id = slots[0].start, slots[-1].end, first.site_id
+    moved.start, moved.end, moved.site_id = start, end, first.site_id
     moved.doctor_id = first.doctor_id
     event = events.appointment(
         "moved", moved, previous_start=appointment.start, previous_site_id=appointment.site_id
@@ -187,13 +181,11 @@ def move(
             appointment,
             {
                 "$set": {
-                    "slot_ids": [s.id for s in slots],
-                    "hold": [s.id for s in slots],
-                    "patient_hold": time_buckets(
-                        appointment.patient_id, slots[0].start, slots[-1].end
-                    ),
-                    "start": slots[0].start,
-                    "end": slots[-1].end,
+                    "slot_ids": slot_ids,
+                    "hold": slot_ids,
+                    "patient_hold": time_buckets(appointment.patient_id, start, end),
+                    "start": start,
+                    "end": end,
                     "site_id": first.site_id,
                     "week": first.week,
                     "stop": first.stop,
@@ -209,16 +201,20 @@ def move(
             expect_hold=appointment.hold,
         )
     except DuplicateKeyError as exc:
-        raise _refusal(exc, [s.id for s in slots]) from None
+        raise _refusal(exc, slot_ids) from None
     waitlist.offer_slots([s for s in appointment.slot_ids if s not in done.slot_ids])
     return done
 
 
-def _update(appointment: Appointment, update: dict, event: dict, expect_hold=None) -> Appointment:
-    """One conditional write: the change and its event, only if nobody changed it meanwhile."""
-    pushed = outbox.push(event)
-    update.setdefault("$push", {})["outbox"] = pushed["$push"]["outbox"]
-    update["$min"] = pushed["$min"]
+def _update(
+    appointment: Appointment, update: dict, event: dict | None, expect_hold=None
+) -> Appointment:
+    """One conditional write: the change and its event (if any), only if nobody changed
+    it meanwhile."""
+    if event is not None:
+        pushed = outbox.push(event)
+        update.setdefault("$push", {})["outbox"] = pushed["$push"]["outbox"]
+        update["$min"] = pushed["$min"]
     query = {"_id": appointment.id, "status": appointment.status}
     if expect_hold is not None:
         query["hold"] = {"$all": list(expect_hold)} if expect_hold else {"$exists": False}
@@ -227,7 +223,8 @@ def _update(appointment: Appointment, update: dict, event: dict, expect_hold=Non
     )
     if doc is None:
         raise BookingRefused("changed", "the appointment changed meanwhile; reload it")
-    outbox.notify(SERVICE)
+    if event is not None:
+        outbox.notify(SERVICE)
     return Appointment._from_son(doc)
 
 
@@ -236,21 +233,13 @@ def transition(
 ) -> Appointment:
     """Check in, no-show or complete (staff, or records: ``caused_by`` its event id)."""
     check_transition(appointment.status, target)
-    verb = {"no_show": "no_show", "completed": "completed"}.get(target)
     update = {
         "$set": {"status": target},
         "$push": {"history": {"status": target, "at": now_utc(), "by": by}},
     }
-    if verb is None:
-        doc = Appointment._get_collection().find_one_and_update(
-            {"_id": appointment.id, "status": appointment.status},
-            update,
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
-            raise BookingRefused("changed", "the appointment changed meanwhile; reload it")
-        return Appointment._from_son(doc)
-    return _update(appointment, update, events.appointment(verb, appointment, caused_by))
+    announced = target in ("no_show", "completed")  # a check-in is not announced
+    event = events.appointment(target, appointment, caused_by) if announced else None
+    return _update(appointment, update, event)
 
 
 def complete_from_consultation(appointment_id: str, caused_by: str | None = None) -> None:
@@ -267,7 +256,3 @@ def complete_from_consultation(appointment_id: str, caused_by: str | None = None
             if exc.code != "changed":
                 raise
     raise BookingRefused("changed", "the appointment kept changing; retry later")
-
-
-def patient_of(appointment: Appointment) -> Patient | None:
-    return Patient.objects(id=appointment.patient_id).first()

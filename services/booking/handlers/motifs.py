@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from chassis.cache import ttl_cache
 from chassis.problems import NotFound
 from services.booking.documents import BookingSite, Motif
-
-PARIS = ZoneInfo("Europe/Paris")
 
 DEFAULTS = {
     "centre": [

@@ -25,7 +25,7 @@ from chassis import outbox
 from chassis.idempotency import apply_once
 from services.booking import events
 from services.booking.documents import Appointment, BookingSite, Slot, WeekState
-from services.booking.domain import ACTIVE, slot_grid, slot_id
+from services.booking.domain import ACTIVE, PARIS, slot_grid, slot_id
 from services.booking.handlers import motifs, waitlist
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def _write_slots(week: dict, stamp: int) -> set[str]:
             "week": week["week"],
             "start": spec.start.astimezone(UTC),
             "end": spec.end.astimezone(UTC),
-            "day": spec.start.astimezone(motifs.PARIS).date().isoformat(),
+            "day": spec.start.astimezone(PARIS).date().isoformat(),
             "stop": spec.stop or {},
             "location": _point(location),
             "assignment_id": week["assignment_id"],

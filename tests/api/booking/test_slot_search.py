@@ -96,28 +96,21 @@ def test_a_two_slot_reason_is_offered_only_where_two_consecutive_slots_are_free(
 @pytest.fixture
 def three_sites(booking_app, week):
     """Ajain (the week fixture), Guéret (earlier hours, ~10 km), Limoges (~70 km)."""
-    weeks.apply_week(
-        confirmed(
-            week,
-            site_id="site-gueret",
-            site_code="GUE",
-            assignment_id="asg-gue",
-            doctor_id="doc-2",
-            location=GUERET,
-            hours=EARLY,
+    for site, code, doctor_id, location in (
+        ("gueret", "GUE", "doc-2", GUERET),
+        ("limoges", "LIM", "doc-3", LIMOGES),
+    ):
+        weeks.apply_week(
+            confirmed(
+                week,
+                site_id=f"site-{site}",
+                site_code=code,
+                assignment_id=f"asg-{code.lower()}",
+                doctor_id=doctor_id,
+                location=location,
+                hours=EARLY,
+            )
         )
-    )
-    weeks.apply_week(
-        confirmed(
-            week,
-            site_id="site-limoges",
-            site_code="LIM",
-            assignment_id="asg-lim",
-            doctor_id="doc-3",
-            location=LIMOGES,
-            hours=EARLY,
-        )
-    )
     return week
 
 

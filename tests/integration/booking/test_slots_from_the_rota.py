@@ -10,8 +10,7 @@ from tests.support.booking import (
     first_slots,
     next_week,
     released,
-    roster_event,
-    week_data,
+    updated,
 )
 
 
@@ -35,33 +34,27 @@ def history(week):
     monday = confirmed(week).data["opening"][0]["start"]
     return [
         confirmed(week, assignment_id="asg-1", doctor_id="doc-1"),
-        roster_event(
-            "roster.week.updated.v1",
-            week_data(
-                week,
-                assignment_id="asg-1",
-                doctor_id="doc-1",
-                revision=2,
-                pace=4,
-                home_visits=[
-                    {"start": monday + timedelta(hours=6), "end": monday + timedelta(hours=8)}
-                ],
-            ),
+        updated(
+            week,
+            assignment_id="asg-1",
+            doctor_id="doc-1",
+            revision=2,
+            pace=4,
+            home_visits=[
+                {"start": monday + timedelta(hours=6), "end": monday + timedelta(hours=8)}
+            ],
         ),
         released(week, assignment_id="asg-1", doctor_id="doc-1"),
         confirmed(week, assignment_id="asg-2", doctor_id="doc-2"),
-        roster_event(
-            "roster.week.updated.v1",
-            week_data(
-                week,
-                assignment_id="asg-2",
-                doctor_id="doc-2",
-                revision=2,
-                pace=3,
-                held_back=[
-                    {"date": monday.date(), "slots": 2, "release_at": monday - timedelta(hours=1)}
-                ],
-            ),
+        updated(
+            week,
+            assignment_id="asg-2",
+            doctor_id="doc-2",
+            revision=2,
+            pace=3,
+            held_back=[
+                {"date": monday.date(), "slots": 2, "release_at": monday - timedelta(hours=1)}
+            ],
         ),
     ]
 
