@@ -105,18 +105,15 @@ def add_local(data: dict, by: str) -> Correspondent:
 
 def update_practical(correspondent_id: str, changes: dict) -> Correspondent:
     """Hours, accepting new patients, typical delay, MSSanté: what the centre learns."""
-    get(correspondent_id)
     collection = Correspondent._get_collection()
     doc = collection.find_one({"_id": correspondent_id})
+    if doc is None:
+        raise NotFound("correspondent", correspondent_id)
     doc.update(changes)
     event = events.updated(doc)
     collection.update_one(
         {"_id": correspondent_id},
-        {
-            "$set": {**changes, "updated_at": datetime.now(UTC)},
-            "$push": {"outbox": event},
-            "$min": {"outbox_due": event["next_at"]},
-        },
+        {"$set": {**changes, "updated_at": datetime.now(UTC)}, **outbox.push(event)},
     )
     outbox.notify(SERVICE)
     return get(correspondent_id)
@@ -124,10 +121,11 @@ def update_practical(correspondent_id: str, changes: dict) -> Correspondent:
 
 def add_note(correspondent_id: str, text: str, by: str) -> Correspondent:
     """A local note: the centre's own knowledge, never published, kept across re-imports."""
-    get(correspondent_id)
-    Correspondent.objects(id=correspondent_id).update_one(
+    noted = Correspondent.objects(id=correspondent_id).update_one(
         push__local_notes={"text": text, "author": by, "at": datetime.now(UTC)}
     )
+    if not noted:
+        raise NotFound("correspondent", correspondent_id)
     return get(correspondent_id)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from contracts.common import Location
+
 Text = fields.String
 CATEGORIES = [
     "hospital",
@@ -16,11 +18,6 @@ CATEGORIES = [
     "out_of_hours",
     "other",
 ]
-
-
-class Location(Schema):
-    lon = fields.Float(required=True, validate=validate.Range(-180, 180))
-    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
 
 
 class SearchArgs(Schema):

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from pymongo import InsertOne, UpdateOne
 
+from chassis import outbox
 from services.directory import events
 from services.directory.documents import Correspondent, ImportReport
 from services.directory.importing.common import Rejected
@@ -146,11 +147,7 @@ class Importer:
                 operations.append(
                     UpdateOne(
                         {"_id": doc["_id"]},
-                        {
-                            "$set": fields,
-                            "$push": {"outbox": event},
-                            "$min": {"outbox_due": event["next_at"]},
-                        },
+                        {"$set": fields, **outbox.push(event)},
                     )
                 )
                 self.report.updated += 1
@@ -183,11 +180,7 @@ class Importer:
             operations.append(
                 UpdateOne(
                     {"_id": ident},
-                    {
-                        "$set": {"location": point},
-                        "$push": {"outbox": event},
-                        "$min": {"outbox_due": event["next_at"]},
-                    },
+                    {"$set": {"location": point}, **outbox.push(event)},
                 )
             )
             self.report.located += 1

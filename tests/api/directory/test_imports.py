@@ -132,22 +132,20 @@ def test_a_file_that_is_not_an_extraction_is_refused_clearly(client, bearer, pay
         import_file("rpps", io.BytesIO(payload))
 
 
+def upload_finess(client, headers, url="/imports/finess"):
+    with (DATA / "finess_sample.csv").open("rb") as stream:
+        return client.post(
+            url,
+            headers=headers,
+            data={"file": (stream, "finess_sample.csv")},
+            content_type="multipart/form-data",
+        )
+
+
 def test_an_operator_imports_by_upload_and_others_may_not(client, bearer):
-    data = {"file": ((DATA / "finess_sample.csv").open("rb"), "finess_sample.csv")}
-    refused = client.post(
-        "/imports/finess",
-        headers=bearer("coordinator"),
-        data=data,
-        content_type="multipart/form-data",
-    )
+    refused = upload_finess(client, bearer("coordinator"))
     assert refused.status_code == 403
-    data = {"file": ((DATA / "finess_sample.csv").open("rb"), "finess_sample.csv")}
-    response = client.post(
-        "/imports/finess?departement=23",
-        headers=bearer("operator"),
-        data=data,
-        content_type="multipart/form-data",
-    )
+    response = upload_finess(client, bearer("operator"), "/imports/finess?departement=23")
     assert response.status_code == 201
     body = response.get_json()
     assert (body["inserted"], body["outside_territory"]) == (3, 1)
