@@ -28,15 +28,8 @@ def blueprint() -> Blueprint:
 
     def view(template: str, title: str):
         def render():
-            client = current_app.extensions["relais_gateway"].settings.oidc_client
-            return render_template(
-                template,
-                title=title,
-                pages=PAGES,
-                oidc_login=client is not None,
-                oidc_logout=client.logout_url if client else None,
-                oidc_client_id=client.client_id if client else None,
-            )
+            oidc = current_app.extensions["relais_gateway"].settings.oidc_client
+            return render_template(template, title=title, pages=PAGES, oidc=oidc)
 
         return render
 

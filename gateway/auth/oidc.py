@@ -61,13 +61,6 @@ def _challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def staff_page(asked: str | None, role: str) -> str:
-    """``asked`` if it is a staff page, else the page of the staff member's role."""
-    if asked in STAFF_PAGES.values():
-        return asked
-    return STAFF_PAGES.get(role, "/coordination")
-
-
 def _client():
     settings = current_app.extensions["relais_gateway"].settings
     if settings.oidc_client is None:
@@ -150,7 +143,7 @@ def blueprint(limiter) -> Blueprint:
         OidcLogin(
             id=_hash(state),
             verifier=verifier,
-            next=asked if asked in STAFF_PAGES.values() else "",
+            next=asked if asked in STAFF_PAGES.values() else "",  # "": the role's own page
             redirect_url=redirect_url,
             expires_at=datetime.now(UTC) + PENDING,
         ).save(force_insert=True)
@@ -220,7 +213,7 @@ def blueprint(limiter) -> Blueprint:
                 "subject": who.subject,
                 "sites": list(who.sites),
             },
-            next=staff_page(pending["next"], who.role),
+            next=pending["next"] or STAFF_PAGES.get(who.role, "/coordination"),
         )
         response = make_response(page)
         response.headers["Cache-Control"] = "no-store"
