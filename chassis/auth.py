@@ -30,6 +30,9 @@ from flask_smorest import abort
 _KEY_ALGORITHMS = ((Ed25519PublicKey, "EdDSA"), (RSAPublicKey, "RS256"))
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 ROLES = ("patient", "agent", "coordinator", "doctor", "operator")
+# what a patient token opens (its ``scope`` claim): the patient's account, or one
+# appointment (a token without a scope opens nothing of a patient's)
+PATIENT_ACCOUNT, ONE_APPOINTMENT = "account", "appointment"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,22 @@ class Principal:
 
     def may_act_on_site(self, site_id: str) -> bool:
         return self.every_site or site_id in self.sites
+
+    @property
+    def patient_id(self) -> str | None:
+        """A patient's own id, from a token of their account (signed in with a one-time
+        code sent to the contact recorded when staff validated their identity).  None
+        for anyone else, and for a token that opens one appointment only."""
+        if self.role == "patient" and self.claims.get("scope") == PATIENT_ACCOUNT:
+            return self.subject
+        return None
+
+    @property
+    def appointment_reference(self) -> str | None:
+        """The one appointment a patient token from a manage token opens, or None."""
+        if self.role == "patient" and self.claims.get("scope") == ONE_APPOINTMENT:
+            return self.claims.get("reference")
+        return None
 
 
 class InvalidToken(Exception):

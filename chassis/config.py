@@ -48,7 +48,16 @@ def _with_files(env: Mapping[str, str]) -> dict:
 
 def _extra_prefixes(service: str) -> tuple[str, ...]:
     """Variables kept in ``extra``: the service's own, and those the edge needs."""
-    return (f"{service.upper()}_", "OIDC_", "JWT_", "REDIS_", "RELAIS_", "RABBITMQ_")
+    return (
+        f"{service.upper()}_",
+        "OIDC_",
+        "JWT_",
+        "REDIS_",
+        "RELAIS_",
+        "RABBITMQ_",
+        "SMTP_",
+        "SMS_",
+    )
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,9 @@ def prepare_collections(documents) -> None:
     Processes that start together (gunicorn workers, pods) prepare the same
     database at once: on one host they take turns under a file lock, and
     across hosts a collection or index another process made first is fine.
+
+    An index a document no longer wants (its ``RETIRED_INDEXES``: key lists) is
+    dropped, so a rule that an index enforced ends with the code that dropped it.
     """
     documents = list(documents)
     if not documents:
@@ -89,7 +92,9 @@ def prepare_collections(documents) -> None:
     with _host_lock(f"{database_.client.address}/{database_.name}"):
         for document in documents:
             document._meta["auto_create_index"] = False
-            _prepare(document._get_collection(), document._meta.get("index_specs", []))
+            collection = document._get_collection()
+            _prepare(collection, document._meta.get("index_specs", []))
+            _retire(collection, getattr(document, "RETIRED_INDEXES", ()))
 
 
 def _prepare(collection, specs: list[dict]) -> None:
@@ -112,6 +117,14 @@ def _prepare(collection, specs: list[dict]) -> None:
         except OperationFailure:
             if tuple(fields) not in _existing_keys(collection):
                 raise  # not a race with another process: a real refusal
+
+
+def _retire(collection, retired) -> None:
+    wanted = {tuple(tuple(part) for part in keys) for keys in retired}
+    for name, info in collection.index_information().items():
+        if tuple(tuple(part) for part in info["key"]) in wanted:
+            with contextlib.suppress(OperationFailure):  # another process dropped it first
+                collection.drop_index(name)
 
 
 def _existing_keys(collection) -> set[tuple]:

@@ -11,9 +11,12 @@ from marshmallow import Schema, fields, validate
 from contracts.registry import EventType
 
 CHANNELS = ["online", "phone", "walk_in"]
+SEXES = ["f", "m", "i", "unknown"]
 
 
-class PatientRegistered(Schema):
+class PatientRegisteredV1(Schema):
+    """Before identities (v1): a name and a birth date; still read by records."""
+
     patient_id = fields.String(required=True)
     family_name = fields.String(required=True)
     given_name = fields.String(required=True)
@@ -22,6 +25,38 @@ class PatientRegistered(Schema):
     has_gp = fields.String(
         load_default="unknown", validate=validate.OneOf(["yes", "no", "unknown"])
     )
+
+
+class Identity(Schema):
+    """An identity's traits (identity vigilance, RNIV) and status; never its contact."""
+
+    patient_id = fields.String(required=True)
+    birth_name = fields.String(required=True)
+    used_name = fields.String(allow_none=True, load_default=None)
+    first_given_name = fields.String(required=True)
+    given_names = fields.List(fields.String(), load_default=list)
+    used_given_name = fields.String(allow_none=True, load_default=None)
+    birth_date = fields.Date(required=True)
+    sex = fields.String(required=True, validate=validate.OneOf(SEXES))
+    birth_place = fields.String(allow_none=True, load_default=None)
+    identity_status = fields.String(
+        required=True, validate=validate.OneOf(["provisional", "validated"])
+    )
+    has_gp = fields.String(
+        load_default="unknown", validate=validate.OneOf(["yes", "no", "unknown"])
+    )
+
+
+class PatientValidated(Identity):
+    validated_at = fields.AwareDateTime(required=True, format="iso")
+    document = fields.String(required=True)
+
+
+class PatientMerged(Schema):
+    patient_id = fields.String(required=True, metadata={"description": "the merged identity"})
+    into = fields.String(required=True, metadata={"description": "the identity it joined"})
+    at = fields.AwareDateTime(required=True, format="iso")
+    reason = fields.String(required=True)
 
 
 class AppointmentFact(Schema):
@@ -84,10 +119,25 @@ def _appointment(verb: str, description: str, schema=AppointmentFact, **extra) -
     )
 
 
+_IDENTITY = {
+    "patient_id": "pat-0042",
+    "birth_name": "Martin",
+    "used_name": "Dupont",
+    "first_given_name": "Jeanne",
+    "given_names": ["Jeanne", "Marie"],
+    "used_given_name": None,
+    "birth_date": "1951-03-14",
+    "sex": "f",
+    "birth_place": "23096",
+    "identity_status": "provisional",
+    "has_gp": "no",
+}
+_MERGE = {"patient_id": "pat-0042", "into": "pat-0007", "at": "2026-11-30T08:05:00+00:00"}
+
 EVENTS = [
     EventType(
         "booking.patient.registered.v1",
-        PatientRegistered,
+        PatientRegisteredV1,
         {
             "patient_id": "pat-0042",
             "family_name": "Dupont",
@@ -96,7 +146,41 @@ EVENTS = [
             "sex": "f",
             "has_gp": "no",
         },
-        description="A patient is known to Relais (internal: carries identity).",
+        description="A patient is known to Relais (before identities; no longer announced).",
+        subject="patient id",
+    ),
+    EventType(
+        "booking.patient.registered.v2",
+        Identity,
+        _IDENTITY,
+        description="A new identity, provisional as declared (internal: carries identity).",
+        subject="patient id",
+    ),
+    EventType(
+        "booking.patient.validated.v1",
+        PatientValidated,
+        {
+            **_IDENTITY,
+            "identity_status": "validated",
+            "validated_at": "2026-11-30T08:05:00+00:00",
+            "document": "cni",
+        },
+        description="Staff checked the identity against a high-trust identity document.",
+        subject="patient id",
+    ),
+    EventType(
+        "booking.patient.merged.v1",
+        PatientMerged,
+        {**_MERGE, "reason": "same_person_document"},
+        description="A provisional identity was found to be the same person as a validated "
+        "one: what was recorded under it now belongs to that person.",
+        subject="patient id",
+    ),
+    EventType(
+        "booking.patient.unmerged.v1",
+        PatientMerged,
+        {**_MERGE, "reason": "different_people"},
+        description="A merge was undone: both identities stand apart again, as before it.",
         subject="patient id",
     ),
     _appointment("booked", "An appointment was booked."),

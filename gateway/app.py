@@ -43,10 +43,23 @@ class GatewayState:
     verifier: TokenVerifier
     upstreams: dict = field(default_factory=dict)
 
-    def call(self, service: str, path: str, headers: dict | None = None) -> tuple[int, dict]:
-        """A GET to a service through its upstream (the gateway's own needs)."""
+    def call(
+        self,
+        service: str,
+        path: str,
+        headers: dict | None = None,
+        *,
+        method: str = "GET",
+        body: dict | None = None,
+    ) -> tuple[int, dict]:
+        """A request to a service through its upstream (the gateway's own needs)."""
         upstream = self.upstreams[service]
-        environ = EnvironBuilder(path=f"/api/{service}{path}", headers=headers or {}).get_environ()
+        environ = EnvironBuilder(
+            path=f"/api/{service}{path}",
+            method=method,
+            headers=headers or {},
+            json=body,
+        ).get_environ()
         captured = {}
 
         def start_response(status, response_headers, exc_info=None):
@@ -58,9 +71,10 @@ class GatewayState:
         except ValueError:
             return captured.get("status", 502), {}
 
-    def patient_of(self, reference: str, token: str) -> str | None:
-        status, body = self.call("booking", f"/appointments/{reference}", {"X-Manage-Token": token})
-        return body.get("patient_id") if status == 200 else None
+    def opens(self, reference: str, token: str) -> bool:
+        """Does this manage token open this appointment?"""
+        status, _ = self.call("booking", f"/appointments/{reference}", {"X-Manage-Token": token})
+        return status == 200
 
 
 def _ready(state: GatewayState, name: str):

@@ -2,11 +2,14 @@
 
 At the edge: a bearer token, when present, must be valid (401 otherwise; the
 service checks it again), and anonymous callers are rate-limited per address
-(writes more tightly than reads).  Upstream failures come back in the one JSON
+(writes more tightly than reads).  A service's internal paths (``INTERNAL``)
+are not forwarded.  Upstream failures come back in the one JSON
 error shape: 503 unavailable, 504 too slow, 502 broken.
 """
 
 from __future__ import annotations
+
+import posixpath
 
 from flask import Blueprint, current_app, g, request
 from flask_smorest import abort
@@ -58,6 +61,16 @@ def _staff_or_write() -> bool:
     return (principal is not None and principal.role != "patient") or request.method != "GET"
 
 
+# paths a service answers only to the gateway itself (the patients' sign-in, whose
+# answer the gateway turns into a token): never forwarded from outside
+INTERNAL = {"booking": ("sign-in",)}
+
+
+def _internal(service: str, rest: str) -> bool:
+    first = posixpath.normpath("/" + rest).lstrip("/").split("/", 1)[0]
+    return first in INTERNAL.get(service, ())
+
+
 def blueprint(limiter) -> Blueprint:
     bp = Blueprint("routing", __name__)
     settings = lambda: _state().settings  # noqa: E731 - read at request time
@@ -78,8 +91,8 @@ def blueprint(limiter) -> Blueprint:
     )
     def forward(service: str, rest: str):
         upstream = _state().upstreams.get(service)
-        if upstream is None:
-            abort(404, message=f"no service '{service}'")
+        if upstream is None or _internal(service, rest):
+            abort(404, message=f"no such path /api/{service}/{rest}")
         environ = dict(request.environ)
         environ["HTTP_X_REQUEST_ID"] = g.request_id
         return Response.from_app(

@@ -62,6 +62,7 @@ class GatewaySettings:
     refresh_ttl: timedelta
     redis_url: str | None
     login_limit: str
+    code_limit: str  # one-time sign-in codes asked, per address
     public_write_limit: str
     public_read_limit: str
     upstream_timeout: float
@@ -94,6 +95,7 @@ class GatewaySettings:
             refresh_ttl=timedelta(seconds=int(get("JWT_REFRESH_TTL", str(7 * 24 * 3600)))),
             redis_url=get("REDIS_URL", "") or None,
             login_limit=get("GATEWAY_LOGIN_LIMIT", "10 per minute"),
+            code_limit=get("GATEWAY_CODE_LIMIT", "5 per minute;20 per hour"),
             public_write_limit=get("GATEWAY_PUBLIC_WRITE_LIMIT", "20 per minute"),
             public_read_limit=get("GATEWAY_PUBLIC_READ_LIMIT", "300 per minute"),
             upstream_timeout=float(get("GATEWAY_UPSTREAM_TIMEOUT", "10")),

@@ -1,4 +1,14 @@
-"""Login, refresh, the patient token, and the JWKS of the built-in issuer.
+"""Login, refresh, the patients' tokens, and the JWKS of the built-in issuer.
+
+Patients get two kinds of token, each 15 minutes, neither ever from what they
+typed about themselves:
+
+- ``/auth/patient`` (reference + manage token): a token for that one
+  appointment (scope ``appointment``), nothing more;
+- ``/auth/patient/code`` then ``/auth/patient/verify`` (a one-time code sent to
+  the contact staff recorded when they validated the identity): a token of the
+  patient's account (scope ``account``, subject = their patient id), for their
+  appointments, record, its FHIR export and access log.
 
 Under an external OIDC issuer the gateway signs nothing: each of these answers
 404 with the code ``built_in_login_off`` and the issuer to get a token from.
@@ -6,10 +16,11 @@ Under an external OIDC issuer the gateway signs nothing: each of these answers
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
 
+from chassis.auth import ONE_APPOINTMENT, PATIENT_ACCOUNT
 from chassis.problems import Problem
 from gateway.auth.accounts import LoginFailed, authenticate, issue_refresh, rotate_refresh
 from gateway.auth.keys import jwk
@@ -33,11 +44,38 @@ class PatientIn(Schema):
     token = fields.String(required=True, validate=validate.Length(min=10, max=100))
 
 
+class CodeIn(Schema):
+    contact = fields.String(required=True, validate=validate.Length(min=3, max=254))
+
+
+class VerifyIn(CodeIn):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="6 digits"))
+    patient_id = fields.String(validate=validate.Regexp(r"^pat-[0-9a-f]{16}$"))
+
+
+PATIENT_TTL = 900
+
+
 def _body(schema: Schema) -> dict:
     try:
         return schema.load(request.get_json(silent=True) or {})
     except ValidationError as exc:
         abort(422, message="Invalid input.", errors={"json": exc.messages})
+
+
+def _booking(path: str, body: dict) -> tuple[int, dict]:
+    """Booking's answer to the gateway's own call, passed on in the one error shape."""
+    state = current_app.extensions["relais_gateway"]
+    headers = {"X-Request-Id": g.get("request_id") or ""}
+    status, answer = state.call("booking", path, headers, method="POST", body=body)
+    if status >= 500 and not answer:
+        abort(502, message="the booking service did not answer")
+    return status, answer
+
+
+def _patient_token(token: str, scope: str, **extra) -> dict:
+    body = {"access_token": token, "token_type": "Bearer", "expires_in": PATIENT_TTL}
+    return {**body, "role": "patient", "scope": scope, **extra}
 
 
 def _tokens(account) -> dict:
@@ -99,22 +137,44 @@ def blueprint(limiter) -> Blueprint:
     @bp.post("/auth/patient")
     @limiter.limit(lambda: current_app.extensions["relais_gateway"].settings.login_limit)
     def patient():
-        """A patient's short-lived token, from their appointment reference and manage token."""
+        """A token for one appointment, from its reference and manage token: it opens that
+        appointment and nothing of the patient's."""
         built_in_only()
         data = _body(PatientIn())
         state = current_app.extensions["relais_gateway"]
-        patient_id = state.patient_of(data["reference"], data["token"])
-        if patient_id is None:
+        if not state.opens(data["reference"], data["token"]):
             abort(401, message="unknown reference or token")
-        token = state.issuer.issue(patient_id, "patient", ttl=900, reference=data["reference"])
-        body = {
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": 900,
-            "role": "patient",
-            "subject": patient_id,
-        }
-        return jsonify(body)
+        token = state.issuer.issue(
+            data["reference"],
+            "patient",
+            ttl=PATIENT_TTL,
+            scope=ONE_APPOINTMENT,
+            reference=data["reference"],
+        )
+        return jsonify(_patient_token(token, ONE_APPOINTMENT, reference=data["reference"]))
+
+    @bp.post("/auth/patient/code")
+    @limiter.limit(lambda: current_app.extensions["relais_gateway"].settings.code_limit)
+    def patient_code():
+        """Ask for a one-time sign-in code (sent to the contact recorded at validation)."""
+        built_in_only()
+        data = _body(CodeIn())
+        status, body = _booking("/sign-in/codes", data)
+        return jsonify(body), status
+
+    @bp.post("/auth/patient/verify")
+    @limiter.limit(lambda: current_app.extensions["relais_gateway"].settings.login_limit)
+    def patient_verify():
+        """A token of the patient's account, for a right code (once)."""
+        built_in_only()
+        data = _body(VerifyIn())
+        status, body = _booking("/sign-in/verify", data)
+        if status != 200:
+            return jsonify(body), status
+        state = current_app.extensions["relais_gateway"]
+        patient_id = body["patient_id"]
+        token = state.issuer.issue(patient_id, "patient", ttl=PATIENT_TTL, scope=PATIENT_ACCOUNT)
+        return jsonify(_patient_token(token, PATIENT_ACCOUNT, subject=patient_id))
 
     @bp.get("/.well-known/jwks.json")
     def jwks():

@@ -1,11 +1,13 @@
 """Who is asking the booking API, and what they may open.
 
 Patients: a patient opens an appointment with its manage token
-(``X-Manage-Token`` header, or ``?token=`` from a link), or with a patient
-token from the gateway (role ``patient``, subject = their patient id) for their
-own appointments only; anything else looks like an unknown reference (404).
-For the public parts (slots, reasons, booking online) a patient token is the
-same as no token.
+(``X-Manage-Token`` header, or ``?token=`` from a link) or with the gateway's
+token for that one appointment (scope ``appointment``), and their own
+appointments, identity and contact with a token of their account (scope
+``account``, subject = their patient id; signed in with a one-time code sent to
+the contact staff recorded at validation).  Anything else looks like an unknown
+reference (404).  For the public parts (slots, reasons, booking online) a
+patient token is the same as no token: it never names the patient booked for.
 
 Staff act only where they work (the object, not just the role):
 
@@ -28,8 +30,8 @@ from flask_smorest import abort
 
 from chassis.auth import Principal, principal, require
 from chassis.problems import NotFound
-from services.booking.documents import WeekState
-from services.booking.handlers import appointments
+from services.booking.documents import Appointment, WaitlistEntry, WeekState
+from services.booking.handlers import appointments, patients
 
 STAFF = ("agent", "coordinator", "doctor", "operator")
 EVERY_SITE = ("agent", "operator")
@@ -42,9 +44,15 @@ def staff() -> Principal | None:
 
 
 def patient_subject() -> str | None:
-    """The patient id of a patient token, if that is what the caller holds."""
+    """The patient id of a patient's account token, if that is what the caller holds."""
     who = principal()
-    return who.subject if who is not None and who.role == "patient" else None
+    return who.patient_id if who is not None else None
+
+
+def appointment_scope() -> str | None:
+    """The reference of the one appointment a patient token opens, if that is it."""
+    who = principal()
+    return who.appointment_reference if who is not None else None
 
 
 def manage_token() -> str | None:
@@ -123,15 +131,17 @@ def appointment_for(reference: str, *, acting: bool):
         else:
             require_read(who, appointment.site_id)
         return appointment, who
-    token, subject = manage_token(), patient_subject()
-    if not token and not subject:
+    token, subject, scoped = manage_token(), patient_subject(), appointment_scope()
+    if not (token or subject or scoped):
         raise NotFound("appointment", reference)
-    return appointments.for_patient(reference, token, subject), None
+    own = patients.group(subject) if subject else ()
+    return appointments.for_patient(reference, token, own, scoped), None
 
 
 def own_patient(patient_id: str) -> set[str] | None:
-    """Staff see a patient's appointments at their sites (None: all of them); a
-    patient token only its own (all of them)."""
+    """Staff see a patient at their sites (the sites to show; None: all of them); a
+    patient's account only its own patient (all of it).  Anyone else: 404, as for a
+    patient that does not exist (anonymous: 401)."""
     who = staff()
     if who is not None:
         return readable_sites(who)
@@ -140,3 +150,20 @@ def own_patient(patient_id: str) -> set[str] | None:
             require("patient")  # anonymous: the usual 401
         raise NotFound("patient", patient_id)
     return None
+
+
+def _patient_sites(patient_ids: list[str]) -> set[str]:
+    """Where these identities have (had) an appointment or wait on a list."""
+    query = {"patient_id": {"$in": patient_ids}}
+    sites = set(Appointment._get_collection().distinct("site_id", query))
+    return sites | set(WaitlistEntry._get_collection().distinct("site_id", query))
+
+
+def require_patient(who: Principal, patient_id: str) -> None:
+    """Staff act on an identity they may see: a patient of one of their sites (agents
+    and operators: every patient).  Refused before anything is written."""
+    sites = readable_sites(who)
+    if sites is None:
+        return
+    if not sites & _patient_sites(patients.group(patient_id)):
+        abort(403, message="this patient is not one of your sites'", code="not_your_patient")

@@ -11,13 +11,14 @@ what: access.py.
 
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from chassis.auth import require, require_site
 from chassis.idempotent_requests import idempotent
 from chassis.problems import NotFound
+from contracts import birthplaces
 from services.booking import queries
 from services.booking import schemas as s
 from services.booking.access import (
@@ -25,7 +26,9 @@ from services.booking.access import (
     appointment_for,
     manage_token,
     own_patient,
+    patient_subject,
     require_act,
+    require_patient,
     require_read,
     staff,
     staff_everywhere,
@@ -35,11 +38,18 @@ from services.booking.documents import (
     Appointment,
     BookingSite,
     Motif,
-    Patient,
     Slot,
     WaitlistEntry,
 )
-from services.booking.handlers import appointments, motifs, patients, visits, waitlist
+from services.booking.handlers import (
+    appointments,
+    identities,
+    motifs,
+    patients,
+    sign_in,
+    visits,
+    waitlist,
+)
 
 blp = Blueprint("booking", __name__, url_prefix="/", description="Slots, appointments, patients.")
 
@@ -108,8 +118,12 @@ class Appointments(MethodView):
     @blp.arguments(s.BookingIn)
     @blp.response(201, s.BookedOut)
     def post(self, _headers, data):
-        """Book a slot. Patients book online; staff by phone or at the desk, where they work."""
+        """Book a slot. Patients book online; staff by phone or at the desk, where they work.
+
+        Declared traits (``patient``) always make a new, provisional identity; staff
+        book for a patient they found by search (``patient_id``)."""
         who = staff()
+        _may_book_for(who, data.get("patient_id"))
         slot = _slot_to_act_on(who, data["slot_id"])
         channel = data["channel"] if who else "online"
         appointment, token = appointments.book(
@@ -121,6 +135,17 @@ class Appointments(MethodView):
         )
         appointment.manage_token = token
         return appointment
+
+
+def _may_book_for(who, patient_id: str | None) -> None:
+    """An existing patient is booked for by staff, or by that patient's own account."""
+    if patient_id is None or who is not None or patient_subject() == patient_id:
+        return
+    abort(
+        403,
+        message="only staff (or the patient's own account) book for an existing patient",
+        code="patient_id_for_staff",
+    )
 
 
 def _slot_to_act_on(who, slot_id: str) -> Slot | None:
@@ -198,30 +223,140 @@ class Complete(MethodView):
         return _staff_transition(reference, "completed")
 
 
-# -- patients and agenda (staff) ----------------------------------------------
+# -- patients: identities and their appointments -------------------------------
 @blp.route("/patients")
 class Patients(MethodView):
     @blp.arguments(s.PatientQuery, location="query")
     @blp.response(200, s.PatientOut(many=True))
     def get(self, args):
-        """Find a caller: by name (accents and case ignored) and birth date, or by phone."""
-        require("agent", "coordinator", "doctor", "operator")
+        """Find a caller: by birth or used name (accents and case ignored) and birth date,
+        or by phone (merged identities are found through the one they joined)."""
+        require(*STAFF)
         return patients.search(args.get("family_name"), args.get("birth_date"), args.get("phone"))
+
+
+@blp.route("/patients/<patient_id>")
+class PatientOne(MethodView):
+    @blp.response(200, s.PatientOut)
+    def get(self, patient_id):
+        """An identity: its traits, status and contact (staff of its sites; the patient's
+        own account)."""
+        _patient_for(patient_id)
+        return patients.get(patient_id)
+
+
+def _patient_for(patient_id: str):
+    """The staff caller (None for the patient's own account), refused elsewhere."""
+    own_patient(patient_id)  # 401 anonymous, 404 another patient's account
+    who = staff()
+    if who is not None:
+        require_patient(who, patient_id)
+    patients.get(patient_id)  # 404 unknown
+    return who
+
+
+def _staff_on_patient(patient_id: str):
+    who = require(*STAFF)
+    require_patient(who, patient_id)
+    return who, patients.get(patient_id)
+
+
+@blp.route("/patients/<patient_id>/candidates")
+class Candidates(MethodView):
+    @blp.response(200, s.CandidateOut(many=True))
+    def get(self, patient_id):
+        """Other identities alike on the strict traits, for staff to judge (only staff merge)."""
+        _, patient = _staff_on_patient(patient_id)
+        return [
+            {"patient": other, "level": how.level, "same": how.same, "different": how.different}
+            for other, how in identities.candidates(patient)
+        ]
+
+
+@blp.route("/patients/<patient_id>/validate")
+class Validate(MethodView):
+    @blp.arguments(s.ValidateIn)
+    @blp.response(200, s.PatientOut)
+    def post(self, data, patient_id):
+        """Validate the identity against a high-trust identity document seen at the desk."""
+        who, patient = _staff_on_patient(patient_id)
+        return identities.validate(
+            patient,
+            who,
+            document=data["document"],
+            corrections=data["corrections"],
+            sign_in=data["sign_in"],
+            ins=data["ins"],
+            confirm_new=data["confirm_new"],
+        )
+
+
+@blp.route("/patients/<patient_id>/merge")
+class Merge(MethodView):
+    @blp.arguments(s.MergeIn)
+    @blp.response(200, s.PatientOut)
+    def post(self, data, patient_id):
+        """This provisional identity is the same person as the validated one ``into``."""
+        who, source = _staff_on_patient(patient_id)
+        target = patients.get(data["into"])
+        require_patient(who, target.id)
+        return identities.merge(source, target, who, data["reason"])
+
+
+@blp.route("/patients/<patient_id>/unmerge")
+class Unmerge(MethodView):
+    @blp.arguments(s.UnmergeIn)
+    @blp.response(200, s.PatientOut)
+    def post(self, data, patient_id):
+        """Undo this identity's merge: both stand apart again, as before."""
+        who, source = _staff_on_patient(patient_id)
+        return identities.unmerge(source, who, data["reason"])
 
 
 @blp.route("/patients/<patient_id>/appointments")
 class PatientAppointments(MethodView):
     @blp.response(200, s.AppointmentOut(many=True))
     def get(self, patient_id):
-        """A patient's appointments, latest first (staff: at their sites; a patient
-        token: its own)."""
+        """A patient's appointments, latest first, with those of identities merged into it
+        (staff: at their sites; the patient's own account: all of them)."""
         sites = own_patient(patient_id)
-        if not Patient.objects(id=patient_id).count():
-            raise NotFound("patient", patient_id)
-        query = {"patient_id": patient_id}
+        patients.get(patient_id)  # 404 unknown
+        query = {"patient_id__in": patients.group(patient_id)}
         if sites is not None:
             query["site_id__in"] = sorted(sites)
         return Appointment.objects(**query).order_by("-start")
+
+
+# -- patients' sign-in (called by the gateway, which issues the token) -----------
+@blp.route("/sign-in/codes")
+class SignInCodes(MethodView):
+    @blp.arguments(s.CodeRequestIn)
+    @blp.response(202)
+    def post(self, data):
+        """Send a one-time code to an account's sign-in contact (the same answer whether or
+        not the contact is an account's). The gateway's ``/auth/patient/code`` calls this."""
+        sign_in.request_code(data["contact"], current_app.extensions["relais_code_sender"])
+        return {"message": "if this contact signs in to an account, a code is on its way"}
+
+
+@blp.route("/sign-in/verify")
+class SignInVerify(MethodView):
+    @blp.arguments(s.CodeVerifyIn)
+    @blp.response(200, s.SignedInOut)
+    def post(self, data):
+        """The patient a code opens. Internal: the gateway's ``/auth/patient/verify`` calls
+        it and issues the token; the edge refuses it from outside."""
+        return {"patient_id": sign_in.verify(data["contact"], data["code"], data.get("patient_id"))}
+
+
+@blp.route("/birth-places")
+class BirthPlaces(MethodView):
+    @blp.arguments(s.BirthPlaceArgs, location="query")
+    @blp.response(200, s.BirthPlaceOut(many=True))
+    def get(self, args):
+        """Communes of birth by name (current and former communes of the Code officiel
+        géographique), for the booking form's birth place."""
+        return birthplaces.search(args["q"])
 
 
 @blp.route("/agenda")
@@ -257,7 +392,12 @@ class Waitlist(MethodView):
         """Join a site's waiting list when nothing suits; a freed slot will be offered."""
         motifs.site(data["site_id"])  # 404 for an unknown site
         motifs.get(data["site_id"], data["motif"])
-        patient = patients.find_or_register(data["patient"])
+        who = staff()
+        _may_book_for(who, data.get("patient_id"))
+        if data.get("patient_id"):
+            patient = patients.live(data["patient_id"])
+        else:  # a new person: a provisional identity of their own
+            patient = patients.register_now(data["patient"], via="waitlist")
         entry, token = waitlist.join(data["site_id"], patient, data["motif"], data["latest_date"])
         entry.token = token
         return entry
@@ -293,6 +433,6 @@ class Accept(MethodView):
     def post(self, _headers, data, entry_id):
         """Take the slot on offer (the first waiting patient to accept gets it)."""
         entry = g.waitlist_entry  # read by _entry_with_token, ahead of the idempotency check
-        appointment, token = waitlist.accept(entry, data["patient"])
+        appointment, token = waitlist.accept(entry)
         appointment.manage_token = token
         return appointment

@@ -107,23 +107,76 @@ class BookingSecret(Document):
 
 
 class Patient(OutboxDocument):
+    """An identity (the rules: services/booking/identity.py), and how to reach the person.
+
+    Its id is random: nothing about a person makes or finds their id.  A merged
+    identity keeps its document and says which one it joined (``merged_into``),
+    so an unmerge restores it as it was.
+    """
+
     id = StringField(primary_key=True)
-    family_name = StringField(required=True)
-    given_name = StringField(required=True)
+    birth_name = StringField(required=True)
+    used_name = StringField()
+    first_given_name = StringField(required=True)
+    given_names = ListField(StringField(), default=list)
+    used_given_name = StringField()
     birth_date = DateField(required=True)
-    sex = StringField(default="unknown")
-    phone = StringField()
+    sex = StringField(default="unknown")  # f | m | i, unknown for identities from before
+    birth_place = StringField()  # INSEE code (contracts/birthplaces.py)
+    identity_status = StringField(default="provisional")  # provisional | validated
+    validation = DictField()  # {"by", "at", "document"}: never a scan or a number
+    ins = DictField()  # {"matricule", "oid"}: recorded, not qualified (no INSi)
+    phone = StringField()  # contact details, not identity
     email = StringField()
+    sign_in = DictField()  # {"phone", "email"} recorded at validation: where codes go
     has_gp = StringField(default="unknown")  # yes | no | unknown
-    identity = StringField(required=True, unique=True)  # name key + birth date
-    family_key = StringField(required=True)
+    merged_into = StringField()  # the identity this one was found to be
+    # the identity's audit trail, written in the same write as each change:
+    # [{"action": validated | merged | unmerged, "at", "by", "role", "reason",
+    #   "document", "other_id", "request_id"}]
+    history = ListField(DictField(), default=list)
+    birth_key = StringField(required=True)  # search keys (chassis.names.name_key)
+    used_key = StringField()
     given_key = StringField(required=True)
+    created_via = StringField()  # online | phone | walk_in | waitlist | staff
     created_at = DateTimeField(required=True)
     meta = {
         "db_alias": ALIAS,
         "collection": "patients",
-        "indexes": [["family_key", "birth_date"], "phone"],
+        "strict": False,  # identities from before their migration still load
+        "indexes": [
+            ["birth_key", "birth_date"],
+            ["used_key", "birth_date"],
+            "phone",
+            "sign_in.email",
+            "sign_in.phone",
+            "merged_into",
+        ],
     }
+    # the index that made a name and a birth date one patient: dropped at start
+    RETIRED_INDEXES = ([("identity", 1)],)
+
+
+class SignInCode(Document):
+    """A one-time code sent to a patient's sign-in contact: kept hashed, used once."""
+
+    id = StringField(primary_key=True)
+    contact_key = StringField(required=True)  # hash of the contact it was sent to
+    code_hash = StringField(required=True)
+    expires_at = DateTimeField(required=True)
+    used = BooleanField(default=False)
+    created_at = DateTimeField(required=True)
+    meta = {"db_alias": ALIAS, "collection": "sign_in_codes", "indexes": ["contact_key"]}
+
+
+class SignInAccount(Document):
+    """A sign-in contact's counters: codes sent lately, wrong tries, a lock."""
+
+    id = StringField(primary_key=True)  # hash of the contact
+    sent = ListField(DateTimeField(), default=list)  # when codes were sent (last day)
+    failures = IntField(default=0)
+    locked_until = DateTimeField()
+    meta = {"db_alias": ALIAS, "collection": "sign_in_accounts"}
 
 
 class Appointment(OutboxDocument):
@@ -190,6 +243,8 @@ DOCUMENTS = [
     WeekState,
     Slot,
     Patient,
+    SignInCode,
+    SignInAccount,
     Appointment,
     WaitlistEntry,
 ]

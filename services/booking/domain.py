@@ -1,12 +1,10 @@
-"""Pure booking rules (no I/O): the slot grid, references, tokens, names, time buckets."""
+"""Pure booking rules (no I/O): the slot grid, references, tokens, time buckets."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -117,13 +115,6 @@ def token_matches(token: str | None, stored_hash: str | None) -> bool:
     if not token or not stored_hash:
         return False
     return hmac.compare_digest(token_hash(token), stored_hash)
-
-
-def name_key(*parts: str) -> str:
-    """Lowercase, accents and punctuation removed: ``Éloïse D'Aubigné`` -> ``eloise d aubigne``."""
-    text = unicodedata.normalize("NFKD", " ".join(parts))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def time_buckets(patient_id: str, start: datetime, end: datetime) -> list[str]:

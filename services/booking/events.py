@@ -41,16 +41,36 @@ def appointment(verb: str, appt, caused_by: str | None = None, **extra) -> dict:
     return _event(f"booking.appointment.{verb}.v1", data, appt.id, caused_by)
 
 
-def patient_registered(patient) -> dict:
-    data = {
+def identity(patient) -> dict:
+    """The identity's traits and status, as the internal patient events carry them."""
+    return {
         "patient_id": patient.id,
-        "family_name": patient.family_name,
-        "given_name": patient.given_name,
+        "birth_name": patient.birth_name,
+        "used_name": patient.used_name,
+        "first_given_name": patient.first_given_name,
+        "given_names": list(patient.given_names or []),
+        "used_given_name": patient.used_given_name,
         "birth_date": patient.birth_date,
         "sex": patient.sex,
+        "birth_place": patient.birth_place,
+        "identity_status": patient.identity_status,
         "has_gp": patient.has_gp,
     }
-    return _event("booking.patient.registered.v1", data, patient.id)
+
+
+def patient_registered(patient) -> dict:
+    return _event("booking.patient.registered.v2", identity(patient), patient.id)
+
+
+def patient_validated(patient, at, document: str) -> dict:
+    data = {**identity(patient), "validated_at": at, "document": document}
+    return _event("booking.patient.validated.v1", data, patient.id)
+
+
+def patient_merged(patient_id: str, into: str, at, reason: str, *, undone: bool = False) -> dict:
+    verb = "unmerged" if undone else "merged"
+    data = {"patient_id": patient_id, "into": into, "at": at, "reason": reason}
+    return _event(f"booking.patient.{verb}.v1", data, patient_id)
 
 
 def reminder_due(appt, lead: str, patient) -> dict:

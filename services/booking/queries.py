@@ -17,6 +17,7 @@ from chassis.geo import EARTH_KM, haversine_km
 from services.booking.documents import Appointment, Motif, Patient, Slot
 from services.booking.domain import PARIS, chain_from, now_utc
 from services.booking.handlers.visits import LONGEST_VISIT
+from services.booking.identity import display_name
 
 BATCH = 200
 
@@ -200,9 +201,11 @@ def agenda(site_id: str, day) -> list[dict]:
                 "needs_doctor": appointment.needs_doctor,
                 "patient": {
                     "id": appointment.patient_id,
-                    "name": f"{patient.given_name} {patient.family_name}" if patient else None,
+                    "name": display_name(patient) if patient else None,
                     "birth_date": patient.birth_date.isoformat() if patient else None,
                     "phone": patient.phone if patient else None,
+                    "identity_status": patient.identity_status if patient else None,
+                    "merged_into": patient.merged_into if patient else None,
                 },
             }
         )

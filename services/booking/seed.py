@@ -10,21 +10,41 @@ import logging
 import time
 from datetime import date, timedelta
 
+from chassis.phones import normalise_phone
 from services.booking.documents import Appointment, Slot, WeekState
 from services.booking.domain import BookingRefused, now_utc
 from services.booking.handlers import appointments
 
 log = logging.getLogger(__name__)
 
+# birth name, used name, given names, birth date, sex, birth place (INSEE), phone, channel
 PATIENTS = [
-    ("Dupuis", "Marcelle", date(1938, 5, 2), "f", "05 55 62 10 01", "phone"),
-    ("Lagrange", "Henri", date(1946, 11, 23), "m", "05 55 62 10 02", "phone"),
-    ("Boucher", "Élodie", date(1989, 7, 9), "f", "06 71 20 30 03", "online"),
-    ("Mercier", "Théo", date(2017, 2, 14), "m", "06 71 20 30 04", "online"),
-    ("Fournier", "Jacqueline", date(1951, 3, 30), "f", "05 55 62 10 05", "phone"),
-    ("Girard", "Nathalie", date(1974, 9, 18), "f", "06 71 20 30 06", "online"),
-    ("Bonnet", "Lucas", date(1996, 1, 5), "m", "06 71 20 30 07", "online"),
-    ("Roussel", "Yvette", date(1943, 12, 12), "f", "05 55 62 10 08", "walk_in"),
+    (
+        "Lacour",
+        "Dupuis",
+        ["Marcelle", "Louise"],
+        date(1938, 5, 2),
+        "f",
+        "23096",
+        "05 55 62 10 01",
+        "phone",
+    ),
+    ("Lagrange", None, ["Henri"], date(1946, 11, 23), "m", "23002", "05 55 62 10 02", "phone"),
+    (
+        "Boucher",
+        None,
+        ["Élodie", "Anne"],
+        date(1989, 7, 9),
+        "f",
+        "87085",
+        "06 71 20 30 03",
+        "online",
+    ),
+    ("Mercier", None, ["Théo"], date(2017, 2, 14), "m", "23096", "06 71 20 30 04", "online"),
+    ("Fournier", None, ["Jacqueline"], date(1951, 3, 30), "f", "99134", "05 55 62 10 05", "phone"),
+    ("Girard", None, ["Nathalie"], date(1974, 9, 18), "f", "87154", "06 71 20 30 06", "online"),
+    ("Bonnet", None, ["Lucas"], date(1996, 1, 5), "m", "87085", "06 71 20 30 07", "online"),
+    ("Roussel", None, ["Yvette"], date(1943, 12, 12), "f", "23096", "05 55 62 10 08", "walk_in"),
 ]
 
 
@@ -43,7 +63,7 @@ def seed() -> bool:
     if not _wait_for_slots():
         log.warning("no slots arrived from the roster: no demo appointments")
         return False
-    for index, (family, given, born, sex, phone, channel) in enumerate(PATIENTS):
+    for index, (birth, used, given, born, sex, place, phone, channel) in enumerate(PATIENTS):
         site = "site-ajain" if index % 2 == 0 else "bus-nord-87"
         candidates = Slot.objects(
             site_id=site, status="open", held_back=False, start__gt=now_utc() + timedelta(days=1)
@@ -52,11 +72,14 @@ def seed() -> bool:
         if slot is None:
             continue
         patient = {
-            "family_name": family,
-            "given_name": given,
+            "birth_name": birth,
+            "used_name": used,
+            "first_given_name": given[0],
+            "given_names": given,
             "birth_date": born,
             "sex": sex,
-            "phone": phone,
+            "birth_place": place,
+            "phone": normalise_phone(phone),
             "email": None,
             "has_gp": "no" if index % 3 else "yes",
         }

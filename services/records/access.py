@@ -17,7 +17,7 @@ from flask import g, has_request_context
 
 from chassis.auth import ROLES, Principal, require
 from chassis.problems import Forbidden, NotFound
-from services.records import audit, clock
+from services.records import audit, clock, people
 from services.records.documents import Consultation, DutyWeek, PatientRecord, SiteItem, Visit
 from services.records.domain import (
     CARE,
@@ -62,19 +62,29 @@ def _exists(patient_id: str) -> bool:
 
 
 def facts_for(role: str, subject: str, patient_id: str) -> Facts:
+    """About ``patient_id``'s person: across the identities merged into it."""
     exists = _exists(patient_id)
     if role != "doctor" or not exists:
         return Facts(record_exists=exists)
     sites = on_duty_sites(subject)
     if not sites:
         return Facts(record_exists=True)
+    ids = people.group(patient_id)
     open_here = Consultation.objects(
-        patient_id=patient_id, doctor_id=subject, status="open", site_id__in=sites
+        patient_id__in=ids, doctor_id=subject, status="open", site_id__in=sites
     ).count()
     booked_here = Visit.objects(
-        patient_id=patient_id, site_id__in=sites, week=clock.this_week(), status__ne="cancelled"
+        patient_id__in=ids, site_id__in=sites, week=clock.this_week(), status__ne="cancelled"
     ).count()
     return Facts(True, on_duty_with_visit=booked_here > 0, open_consultation=open_here > 0)
+
+
+def subject_of(who: Principal) -> str:
+    """Who the caller is to the rules: a patient is their account's patient id (a patient
+    token of no account, such as one for a single appointment, is nobody's)."""
+    if who.role == "patient":
+        return who.patient_id or ""
+    return who.subject
 
 
 def caller() -> Principal:
@@ -104,20 +114,23 @@ def guard(
     kind: str = MEDICAL_READ,
     roles: tuple[str, ...] = CARE,
     check: Check | None = None,
-) -> Principal:
-    """The caller, if they may ``kind`` (read/write) this patient's record."""
+) -> tuple[Principal, str]:
+    """The caller and the person's patient id, if they may ``kind`` (read/write) this
+    patient's record.  A merged identity's person is the one it joined (``live``)."""
     who = caller()
-    facts = facts_for(who.role, who.subject, patient_id)
-    decision = decide(who.role, who.subject, patient_id, kind, facts, roles)
+    person = people.live(patient_id)
+    facts = facts_for(who.role, who.subject, person)
+    decision = decide(who.role, subject_of(who), person, kind, facts, roles)
     if decision.allowed and check:
         decision = check(who) or decision
-    return enforce(who, decision, patient_id=patient_id)
+    return enforce(who, decision, patient_id=person), person
 
 
-def guard_trail(patient_id: str) -> Principal:
+def guard_trail(patient_id: str) -> tuple[Principal, str]:
     who = caller()
-    decision = decide_trail(who.role, who.subject, patient_id, Facts(_exists(patient_id)))
-    return enforce(who, decision, patient_id=patient_id)
+    person = people.live(patient_id)
+    decision = decide_trail(who.role, subject_of(who), person, Facts(_exists(person)))
+    return enforce(who, decision, patient_id=person), person
 
 
 def guard_appointment(appointment_id: str) -> tuple[Principal, Visit]:
@@ -136,7 +149,7 @@ def guard_appointment(appointment_id: str) -> tuple[Principal, Visit]:
             False, 403, "not on duty at this appointment's site this week", "not_on_duty"
         )
 
-    return guard(visit.patient_id, kind=MEDICAL_WRITE, roles=DOCTORS, check=here), visit
+    return guard(visit.patient_id, kind=MEDICAL_WRITE, roles=DOCTORS, check=here)[0], visit
 
 
 def guard_consultation(consultation_id: str, kind: str) -> tuple[Principal, Consultation]:
@@ -152,7 +165,7 @@ def guard_consultation(consultation_id: str, kind: str) -> tuple[Principal, Cons
             return None
         return Decision(False, 403, NOT_YOURS, "not_yours")
 
-    return guard(item.patient_id, kind=kind, roles=DOCTORS, check=own), item
+    return guard(item.patient_id, kind=kind, roles=DOCTORS, check=own)[0], item
 
 
 def _on_duty_at(who: Principal, site_id: str) -> bool:

@@ -24,11 +24,20 @@ ALIAS = "records"
 
 
 class PatientRecord(Document):
+    """One identity's record: what was written under it, and the identity as booking
+    last announced it (records follows booking's identity events)."""
+
     id = StringField(primary_key=True)  # the patient id (booking's)
-    family_name = StringField(required=True)
-    given_name = StringField(required=True)
+    birth_name = StringField(required=True)
+    used_name = StringField()
+    first_given_name = StringField(required=True)
+    given_names = ListField(StringField(), default=list)
+    used_given_name = StringField()
     birth_date = DateField(required=True)
     sex = StringField(default="unknown")
+    birth_place = StringField()
+    identity_status = StringField(default="provisional")  # provisional | validated
+    validated_at = DateTimeField()  # of the validation last applied (events may come late)
     has_gp = StringField(default="unknown")
     medical_history = ListField(DictField(), default=list)
     surgical_history = ListField(DictField(), default=list)
@@ -41,7 +50,25 @@ class PatientRecord(Document):
     gp_declaration = DictField()  # {"declared_on", "doctor_id", "site_id", "recorded_at"}
     created_at = DateTimeField(required=True)
     updated_at = DateTimeField()
-    meta = {"db_alias": ALIAS, "collection": "records", "indexes": ["gp_declaration.site_id"]}
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "records",
+        "strict": False,  # records from before identities still load until migrated
+        "indexes": ["gp_declaration.site_id"],
+    }
+
+
+class IdentityLink(Document):
+    """A merged identity and the one it joined (from booking's merge events).
+
+    Kept apart from the records themselves: a merge changes no record, so an
+    unmerge leaves both exactly as they were.  ``at`` orders the events (a late
+    copy of an older one changes nothing)."""
+
+    id = StringField(primary_key=True)  # the merged identity's patient id
+    into = StringField()  # the identity it joined; None once unmerged
+    at = DateTimeField(required=True)
+    meta = {"db_alias": ALIAS, "collection": "identity_links", "indexes": ["into"]}
 
 
 class Consultation(OutboxDocument):
@@ -144,5 +171,14 @@ class Counter(Document):
     meta = {"db_alias": ALIAS, "collection": "counters"}
 
 
-DOCUMENTS = [PatientRecord, Consultation, SiteItem, DutyWeek, Visit, AuditEntry, Counter]
+DOCUMENTS = [
+    PatientRecord,
+    IdentityLink,
+    Consultation,
+    SiteItem,
+    DutyWeek,
+    Visit,
+    AuditEntry,
+    Counter,
+]
 OUTBOX_DOCUMENTS = [Consultation]

@@ -28,7 +28,7 @@ ROLE_CODES = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 OBSERVATION_CATEGORIES = "http://terminology.hl7.org/CodeSystem/observation-category"
 SCREENING_KINDS = "urn:relais:screening-kind"
 SEVERITY = {"mild": "mild", "moderate": "moderate", "severe": "severe"}
-GENDER = {"f": "female", "m": "male"}
+GENDER = {"f": "female", "m": "male", "i": "other"}
 VITAL_CODES = {
     "systolic": ("8480-6", "Systolic blood pressure", "mm[Hg]"),
     "diastolic": ("8462-4", "Diastolic blood pressure", "mm[Hg]"),
@@ -83,10 +83,26 @@ def _entry(resource: dict) -> dict:
 
 
 def _patient(record: PatientRecord) -> dict:
+    """The identity: its birth names as the official name, used names as the usual one."""
+    names = [
+        {
+            "use": "official",
+            "family": record.birth_name,
+            "given": list(record.given_names or [record.first_given_name]),
+        }
+    ]
+    if record.used_name or record.used_given_name:
+        names.append(
+            {
+                "use": "usual",
+                "family": record.used_name or record.birth_name,
+                "given": [record.used_given_name or record.first_given_name],
+            }
+        )
     return {
         "resourceType": "Patient",
         "id": record.id,
-        "name": [{"family": record.family_name, "given": [record.given_name]}],
+        "name": names,
         "birthDate": record.birth_date.isoformat(),
         "gender": GENDER.get(record.sex, "unknown"),
     }
@@ -255,7 +271,9 @@ def _encounter_and_vitals(item: Consultation) -> list[dict]:
     return resources
 
 
-def export(record: PatientRecord) -> Bundle:
+def export(record: PatientRecord, identities: list[str] | None = None) -> Bundle:
+    """``record``: the person's (services/records/people.py); ``identities``: theirs, whose
+    consultations are exported too (the record's own id alone by default)."""
     resources = [
         _patient(record),
         *_conditions(record),
@@ -265,7 +283,8 @@ def export(record: PatientRecord) -> Bundle:
         *_immunizations(record),
         *_screenings(record),
     ]
-    for item in Consultation.objects(patient_id=record.id).order_by("opened_at"):
+    ids = identities or [record.id]
+    for item in Consultation.objects(patient_id__in=ids).order_by("opened_at"):
         resources.extend(_encounter_and_vitals(item))
     cleaned = [{k: v for k, v in r.items() if v is not None} for r in resources]
     return Bundle.model_validate(

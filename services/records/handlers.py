@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date, datetime
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from chassis import outbox
 from chassis.problems import Conflict, Forbidden, NotFound
 from contracts.catalog import catalog
 from contracts.weeks import IsoWeek
-from services.records import clock
+from services.records import clock, people
 from services.records.documents import (
     Consultation,
     Counter,
     DutyWeek,
+    IdentityLink,
     PatientRecord,
     SiteItem,
     Visit,
@@ -32,17 +35,79 @@ def _count(site_id: str, name: str) -> None:
 
 
 # -- events in ------------------------------------------------------------------
+IDENTITY = (
+    "birth_name",
+    "used_name",
+    "first_given_name",
+    "given_names",
+    "used_given_name",
+    "birth_date",
+    "sex",
+    "birth_place",
+    "identity_status",
+    "has_gp",
+)
+
+
+def _identity(data: dict) -> dict:
+    fields = {k: data.get(k) for k in IDENTITY}
+    fields["birth_date"] = _as_datetime(data["birth_date"])
+    return fields
+
+
+def _as_datetime(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
 def patient_registered(event) -> None:
-    data = event.data
-    PatientRecord.objects(id=data["patient_id"]).update_one(
+    """A new identity: its record, empty (only written when it does not exist yet, so a
+    late copy never undoes a validation that came first)."""
+    data = dict(event.data)
+    if event.type.endswith(".v1"):  # before identities: a name and a birth date
+        data.update(
+            birth_name=data["family_name"],
+            first_given_name=data["given_name"],
+            given_names=[data["given_name"]],
+            identity_status="provisional",
+        )
+    PatientRecord._get_collection().update_one(
+        {"_id": data["patient_id"]},
+        {"$setOnInsert": {**_identity(data), "created_at": clock.now()}},
         upsert=True,
-        set__family_name=data["family_name"],
-        set__given_name=data["given_name"],
-        set__birth_date=data["birth_date"],
-        set__sex=data.get("sex", "unknown"),
-        set__has_gp=data.get("has_gp", "unknown"),
-        set_on_insert__created_at=clock.now(),
     )
+
+
+def patient_validated(event) -> None:
+    """Staff validated the identity (perhaps correcting its traits): the record says so.
+    An older validation arriving late changes nothing."""
+    data = event.data
+    at = data["validated_at"]
+    with contextlib.suppress(DuplicateKeyError):  # a newer validation is applied already
+        PatientRecord._get_collection().update_one(
+            {
+                "_id": data["patient_id"],
+                "$or": [{"validated_at": {"$exists": False}}, {"validated_at": {"$lt": at}}],
+            },
+            {
+                "$set": {**_identity(data), "validated_at": at},
+                "$setOnInsert": {"created_at": clock.now()},
+            },
+            upsert=True,
+        )
+
+
+def identity_linked(event) -> None:
+    """booking.patient.merged / unmerged: which identity a merged one joined, if any.
+    Records themselves are not touched (services/records/people.py)."""
+    data = event.data
+    into = data["into"] if event.type.startswith("booking.patient.merged.") else None
+    collection = IdentityLink._get_collection()
+    with contextlib.suppress(DuplicateKeyError):  # a newer event is applied already
+        collection.update_one(
+            {"_id": data["patient_id"], "$or": [{"at": {"$lt": data["at"]}}, {"at": None}]},
+            {"$set": {"into": into, "at": data["at"]}},
+            upsert=True,
+        )
 
 
 def appointment_changed(event) -> None:
@@ -86,6 +151,14 @@ def duty_changed(event) -> None:
 # -- the record ---------------------------------------------------------------------
 def record(patient_id: str) -> PatientRecord:
     found = PatientRecord.objects(id=patient_id).first()
+    if found is None:
+        raise NotFound("record", patient_id)
+    return found
+
+
+def person_record(patient_id: str) -> PatientRecord:
+    """The person's record across their identities, to read (never saved)."""
+    found = people.person_record(patient_id)
     if found is None:
         raise NotFound("record", patient_id)
     return found

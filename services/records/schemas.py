@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from contracts import birthplaces
 from services.records.domain import VITALS
 
 Text = fields.String
@@ -153,10 +154,20 @@ class SiteItemOut(Schema):
 
 
 class PatientIdentityOut(Schema):
+    """Who the person is (identity vigilance: birth name, first given name, birth date,
+    sex, and whether staff have validated the identity)."""
+
     id = Text()
-    family_name = Text()
-    given_name = Text()
+    identity_status = Text(metadata={"description": "provisional | validated"})
+    birth_name = Text()
+    used_name = Text(allow_none=True)
+    first_given_name = Text()
+    given_names = fields.List(Text())
+    used_given_name = Text(allow_none=True)
     birth_date = fields.Date()
+    sex = Text()
+    birth_place = Text(allow_none=True)
+    birth_place_label = fields.Function(lambda r: birthplaces.label(r.birth_place))
 
 
 class OpenItemOut(SiteItemOut):
@@ -168,12 +179,13 @@ class OpenItemOut(SiteItemOut):
         exclude = ("patient_id", "consultation_id", "done_by", "done_at")
 
 
-class RecordOut(Schema):
-    id = Text()
-    family_name = Text()
-    given_name = Text()
-    birth_date = fields.Date()
-    sex = Text()
+class RecordOut(PatientIdentityOut):
+    """The person's record: their identity, the standard frame, the consultations.  Entries
+    written under a provisional identity merged into this one say ``from_identity``."""
+
+    merged_identities = fields.List(
+        Text(), metadata={"description": "provisional identities merged into this one"}
+    )
     has_gp = Text()
     medical_history = fields.List(fields.Dict())
     surgical_history = fields.List(fields.Dict())

@@ -13,6 +13,10 @@ APPOINTMENT_VERBS = ("booked", "moved", "cancelled", "completed", "no_show", "af
 # What records consumes, readable in one place: routing key -> handler.
 SUBSCRIPTIONS = {
     "booking.patient.registered.v1": handlers.patient_registered,
+    "booking.patient.registered.v2": handlers.patient_registered,
+    "booking.patient.validated.v1": handlers.patient_validated,
+    "booking.patient.merged.v1": handlers.identity_linked,
+    "booking.patient.unmerged.v1": handlers.identity_linked,
     **{
         f"booking.appointment.{verb}.v1": handlers.appointment_changed for verb in APPOINTMENT_VERBS
     },

@@ -97,14 +97,27 @@ def next_week(n: int = 2) -> str:
 
 
 def patient(n: int = 1, **changes) -> dict:
+    """A person as the booking form declares them (``n`` makes the name and phone)."""
     return {
-        "family_name": f"Dupont{n}",
-        "given_name": "Jeanne",
+        "birth_name": f"Dupont{_letters(n)}",
+        "first_given_name": "Jeanne",
         "birth_date": "1951-03-14",
+        "sex": "f",
+        "birth_place": "23096",  # Guéret
         "phone": f"05 55 00 {n // 100 % 100:02d} {n % 100:02d}",
         "email": f"jeanne{n}@example.org",
         **changes,
     }
+
+
+def _letters(n: int) -> str:
+    """A number as letters (names are letters): 1 -> "b", 27 -> "bb"."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[n % 26] + out
+        n //= 26
+        if not n:
+            return out
 
 
 @pytest.fixture
@@ -153,6 +166,12 @@ def first_slots(client, n: int = 2, **args) -> list[dict]:
 def book(client, slot_id: str, n: int = 1, headers=None, motif="consultation", **extra):
     body = {"slot_id": slot_id, "motif": motif, "patient": patient(n), **extra}
     return client.post("/appointments", json=body, headers=headers or {})
+
+
+def book_for(client, slot_id: str, patient_id: str, headers, motif="consultation", **extra):
+    """Staff book for a patient they found (by id)."""
+    body = {"slot_id": slot_id, "motif": motif, "patient_id": patient_id, "channel": "phone"}
+    return client.post("/appointments", json={**body, **extra}, headers=headers)
 
 
 def week_monday(week: str) -> date:

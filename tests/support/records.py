@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from contracts.catalog import catalog
+from contracts.envelope import build, parse
 from contracts.weeks import IsoWeek
 from services.records import handlers
 from services.records.app import create_app
@@ -19,20 +21,50 @@ def this_week(offset: int = 0) -> IsoWeek:
     return IsoWeek.of(date.today()).next(offset)
 
 
+def booking_event(type_: str, data: dict):
+    """A booking event as the consumer receives it (built and parsed through the contract)."""
+    return parse(build(catalog(), type_, data), catalog())
+
+
+def identity(patient_id: str, sex="f", born=date(1960, 4, 2), name="Dupont", place="23096"):
+    return {
+        "patient_id": patient_id,
+        "birth_name": name,
+        "first_given_name": "Jeanne",
+        "given_names": ["Jeanne"],
+        "birth_date": born,
+        "sex": sex,
+        "birth_place": place,
+        "identity_status": "provisional",
+        "has_gp": "unknown",
+    }
+
+
 def register(patient_id: str, sex: str = "f", born: date = date(1960, 4, 2), name="Dupont"):
-    handlers.patient_registered(
-        SimpleNamespace(
-            type="booking.patient.registered.v1",
-            data={
-                "patient_id": patient_id,
-                "family_name": name,
-                "given_name": "Jeanne",
-                "birth_date": born,
-                "sex": sex,
-                "has_gp": "unknown",
-            },
-        )
-    )
+    data = identity(patient_id, sex, born, name)
+    handlers.patient_registered(booking_event("booking.patient.registered.v2", data))
+
+
+def validate(patient_id: str, at: datetime | None = None, **traits):
+    data = {
+        **identity(patient_id),
+        **traits,
+        "identity_status": "validated",
+        "validated_at": at or datetime.now(UTC),
+        "document": "cni",
+    }
+    handlers.patient_validated(booking_event("booking.patient.validated.v1", data))
+
+
+def merge(patient_id: str, into: str, at: datetime | None = None, *, undo: bool = False):
+    verb = "unmerged" if undo else "merged"
+    data = {
+        "patient_id": patient_id,
+        "into": into,
+        "at": at or datetime.now(UTC),
+        "reason": "different_people" if undo else "same_person_document",
+    }
+    handlers.identity_linked(booking_event(f"booking.patient.{verb}.v1", data))
 
 
 def on_duty(doctor_id: str, site_id: str, week: IsoWeek | None = None):

@@ -4,7 +4,9 @@ Booking is one insert whose ``hold`` (slot ids) and ``patient_hold`` (the
 patient's minutes) are unique across active appointments: the database refuses
 a second holder, so fifty simultaneous bookings of one slot make one
 appointment.  A new patient is registered only after that insert has won, so
-a refused booking writes nothing (see handlers/patients.py).
+a refused booking writes nothing (see handlers/patients.py).  Staff book for a
+patient they found (``patient_id``); declared traits always make a new,
+provisional identity.
 Moving is one conditional update that swaps ``hold``: the old slots are kept
 until the new ones are held, so an appointment never has two slots or none.
 """
@@ -62,7 +64,11 @@ def book(
     slots = visits.slots_for(first, motif.duration_slots)
     visits.check_bookable(slots, motif, staff=staff)
     slot_ids, start, end = [s.id for s in slots], slots[0].start, slots[-1].end
-    patient_id, new_patient = patients.identify(data["patient"])
+    if data.get("patient_id"):  # staff found them (or the patient's own account)
+        patient_id, new_patient = patients.live(data["patient_id"]).id, None
+    else:  # declared traits: a provisional identity of its own, whoever matches them
+        new_patient = patients.draft(data["patient"], via=channel)
+        patient_id = new_patient["_id"]
     site = motifs.site(first.site_id)
     token = new_token() if channel == "online" else None
     now = now_utc()
@@ -101,7 +107,7 @@ def book(
         raise BookingRefused("busy", "could not allocate a reference; try again")
     outbox.notify(SERVICE)
     if new_patient:  # the slot is won: now the patient exists (and waits on no list)
-        patients.registered_for(appointment.id, new_patient)
+        patients.registered_for(new_patient)
     else:
         waitlist.mark_booked(patient_id, first.site_id, appointment.id)
     return appointment, token
@@ -114,13 +120,18 @@ def by_reference(reference: str) -> Appointment:
     return appointment
 
 
-def for_patient(reference: str, token: str | None, patient_id: str | None) -> Appointment:
-    """An appointment seen by a patient, with its manage token or as its own patient:
-    an unknown reference, a wrong token and another patient's all look the same."""
+def for_patient(
+    reference: str, token: str | None, own: tuple | list, scoped: str | None
+) -> Appointment:
+    """An appointment seen by a patient: with its manage token, with a token for this
+    one appointment (``scoped``: its reference), or as one of their account's own
+    (``own``: the account's identities).  An unknown reference, a wrong token and
+    another patient's all look the same."""
     appointment = by_reference(reference)
     if not (
         token_matches(token, appointment.token_hash)
-        or (patient_id is not None and appointment.patient_id == patient_id)
+        or appointment.patient_id in own
+        or (scoped is not None and scoped == appointment.reference)
     ):
         raise NotFound("appointment", reference)
     return appointment

@@ -121,8 +121,9 @@ def _offer(slot: Slot, caused_by: str | None = None) -> None:
     outbox.notify(SERVICE)
 
 
-def accept(entry: WaitlistEntry, patient_data: dict):
-    """The waiting patient takes the offered slot (if nobody was quicker)."""
+def accept(entry: WaitlistEntry):
+    """The waiting patient takes the offered slot (if nobody was quicker), for the
+    entry's own patient: the entry's token opens nothing else."""
     from services.booking.handlers import appointments
 
     if entry.status != "offered":
@@ -132,7 +133,11 @@ def accept(entry: WaitlistEntry, patient_data: dict):
         raise Gone("offer_expired", "this offer has expired; you are still on the list")
     try:
         appointment, token = appointments.book(
-            {"slot_id": entry.offer["slot_id"], "motif": entry.motif, "patient": patient_data},
+            {
+                "slot_id": entry.offer["slot_id"],
+                "motif": entry.motif,
+                "patient_id": entry.patient_id,
+            },
             channel="online",
             by=None,
             staff=False,

@@ -8,7 +8,7 @@ from flask import g, jsonify
 from flask.views import MethodView
 
 from chassis.auth import principal
-from services.records import clock, fhir, handlers, prevention
+from services.records import clock, fhir, handlers, people, prevention
 from services.records import schemas as s
 from services.records.access import guard, guard_trail, on_duty_sites
 from services.records.api.blueprint import blp
@@ -22,11 +22,12 @@ class RecordOne(MethodView):
     @audited("read_record", "care")
     @blp.response(200, s.RecordOut)
     def get(self, patient_id):
-        """The whole record, with its consultations."""
-        guard(patient_id)
-        record = handlers.record(patient_id)
+        """The whole record of the person, with its consultations: what was written under
+        their identity and under the provisional ones staff merged into it."""
+        _, person = guard(patient_id)
+        record = handlers.person_record(person)
         record.consultations = list(
-            Consultation.objects(patient_id=patient_id).order_by("-opened_at")
+            Consultation.objects(patient_id__in=people.group(person)).order_by("-opened_at")
         )
         return record
 
@@ -39,8 +40,9 @@ def _section_view(section: str):
         @blp.arguments(schema)
         @blp.response(201, s.RecordOut)
         def post(self, entry, patient_id):
-            who = guard(patient_id, kind=MEDICAL_WRITE)
-            return handlers.add_entry(patient_id, section, entry, who.subject)
+            who, person = guard(patient_id, kind=MEDICAL_WRITE)
+            handlers.add_entry(person, section, entry, who.subject)
+            return handlers.person_record(person)
 
     SectionEntries.__name__ = f"Add{section.title().replace('_', '')}"
     SectionEntries.post.__doc__ = f"Add an entry to the record's {section.replace('_', ' ')}."
@@ -57,8 +59,9 @@ class NoKnownAllergies(MethodView):
     @blp.response(200, s.RecordOut)
     def post(self, patient_id):
         """Record "no known allergies" (only while the allergy list is empty)."""
-        guard(patient_id, kind=MEDICAL_WRITE)
-        return handlers.declare_no_known_allergies(patient_id)
+        _, person = guard(patient_id, kind=MEDICAL_WRITE)
+        handlers.declare_no_known_allergies(person)
+        return handlers.person_record(person)
 
 
 @blp.route("/records/<patient_id>/gp-declaration")
@@ -75,8 +78,9 @@ class GpDeclaration(MethodView):
             reason = "declare from the site where you are on duty"
             return Decision(False, 403, reason, "not_on_duty")
 
-        who = guard(patient_id, kind=MEDICAL_WRITE, check=at_own_site)
-        return handlers.declare_gp(patient_id, data["declared_on"], who.subject, data["site_id"])
+        who, person = guard(patient_id, kind=MEDICAL_WRITE, check=at_own_site)
+        handlers.declare_gp(person, data["declared_on"], who.subject, data["site_id"])
+        return handlers.person_record(person)
 
 
 @blp.route("/records/<patient_id>/completeness")
@@ -84,8 +88,8 @@ class Completeness(MethodView):
     @audited("read_completeness", "care")
     def get(self, patient_id):
         """What the record still lacks, and the screenings and vaccinations due today."""
-        guard(patient_id)
-        record = handlers.record(patient_id)
+        _, person = guard(patient_id)
+        record = handlers.person_record(person)
         missing = [name for name in SECTIONS if not record[name]]
         if record.no_known_allergies and "allergies" in missing:
             missing.remove("allergies")
@@ -97,7 +101,7 @@ class Completeness(MethodView):
         for item in record.screenings:
             done.setdefault(item["kind"], []).append(_day(item["date"]))
         due = prevention.due(record.birth_date, record.sex, done, clock.today())
-        return {"patient_id": patient_id, "missing": missing, "due": due}
+        return {"patient_id": person, "missing": missing, "due": due}
 
 
 def _day(value) -> date:
@@ -109,8 +113,8 @@ class FhirExport(MethodView):
     @audited("export_fhir", "export")
     def get(self, patient_id):
         """The record as a FHIR R4 Bundle (built with the R4B models of fhir.resources)."""
-        guard(patient_id)
-        bundle = fhir.export(handlers.record(patient_id))
+        _, person = guard(patient_id)
+        bundle = fhir.export(handlers.person_record(person), people.group(person))
         response = jsonify(bundle.model_dump(mode="json", exclude_none=True))
         response.headers["Content-Type"] = "application/fhir+json"
         return response
@@ -126,5 +130,5 @@ class AccessLog(MethodView):
         who = principal()
         if who is not None and who.role == "patient":
             g.records_action = ("read_access_log", "patient_access")
-        guard_trail(patient_id)
-        return AuditEntry.objects(patient_id=patient_id).order_by("-at")
+        _, person = guard_trail(patient_id)
+        return AuditEntry.objects(patient_id__in=people.group(person)).order_by("-at")

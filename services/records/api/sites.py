@@ -17,7 +17,18 @@ from services.records.api.blueprint import blp
 from services.records.audit import audited
 from services.records.documents import Counter, PatientRecord, SiteItem
 
-IDENTITY = ("id", "family_name", "given_name", "birth_date")
+IDENTITY = (
+    "id",
+    "identity_status",
+    "birth_name",
+    "used_name",
+    "first_given_name",
+    "given_names",
+    "used_given_name",
+    "birth_date",
+    "sex",
+    "birth_place",
+)
 
 
 @blp.route("/sites/<site_id>/open-items")

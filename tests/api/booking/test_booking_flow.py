@@ -5,7 +5,7 @@ from datetime import timedelta
 from services.booking.documents import Appointment, Patient, Slot
 from services.booking.domain import now_utc
 from services.booking.handlers import weeks
-from tests.support.booking import book, confirmed, first_slots, next_week, patient
+from tests.support.booking import book, book_for, confirmed, first_slots, next_week, patient
 
 
 def test_a_patient_books_online_and_gets_a_reference_and_a_token_once(client, week):
@@ -93,7 +93,7 @@ def test_a_booked_slot_cannot_be_booked_again(client, week):
     assert Patient.objects.count() == 1  # the refused caller was not registered
 
 
-def test_a_patient_cannot_hold_two_appointments_at_the_same_time(client, week):
+def test_a_patient_cannot_hold_two_appointments_at_the_same_time(client, agent, week):
     from services.booking.handlers import weeks as w
     from tests.support.booking import confirmed as c
 
@@ -101,8 +101,10 @@ def test_a_patient_cannot_hold_two_appointments_at_the_same_time(client, week):
     ajain = first_slots(client, 1)[0]
     bus = client.get("/slots", query_string={"site_id": "bus-nord-87"}).get_json()[0]
     assert ajain["start"] == bus["start"]
-    assert book(client, ajain["id"]).status_code == 201
-    clash = book(client, bus["id"])  # same patient, same time, another site
+    first = book(client, ajain["id"])
+    assert first.status_code == 201
+    # the call centre books the same patient (found by search) at another site, same time
+    clash = book_for(client, bus["id"], first.get_json()["patient_id"], headers=agent)
     assert clash.status_code == 409 and clash.get_json()["code"] == "patient_busy"
 
 
@@ -150,15 +152,20 @@ def test_the_call_centre_finds_a_caller_without_accents_or_capitals(client, agen
         slot["id"],
         headers=agent,
         channel="phone",
-        patient=patient(1, family_name="Lefèvre-Élie", given_name="Éloïse"),
+        patient=patient(
+            1, birth_name="Lefèvre-Élie", used_name="Da Costa", first_given_name="Éloïse"
+        ),
     )
     found = client.get(
         "/patients",
         query_string={"family_name": "LEFEVRE ELIE", "birth_date": "1951-03-14"},
         headers=agent,
     )
-    assert [p["given_name"] for p in found.get_json()] == ["Éloïse"]
+    assert [p["first_given_name"] for p in found.get_json()] == ["Éloïse"]
+    by_used_name = client.get("/patients", query_string={"family_name": "da cos"}, headers=agent)
+    assert [p["birth_name"] for p in by_used_name.get_json()] == ["Lefèvre-Élie"]
     by_phone = client.get("/patients", query_string={"phone": "0555000001"}, headers=agent)
-    assert [p["family_name"] for p in by_phone.get_json()] == ["Lefèvre-Élie"]
+    assert [p["birth_name"] for p in by_phone.get_json()] == ["Lefèvre-Élie"]
+    assert by_phone.get_json()[0]["identity_status"] == "provisional"
     assert client.get("/patients", query_string={"phone": "0555000001"}).status_code == 401
     assert Patient.objects.count() == 1

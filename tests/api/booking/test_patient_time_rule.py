@@ -10,7 +10,7 @@ import pytest
 
 from services.booking.documents import Appointment
 from services.booking.handlers import weeks
-from tests.support.booking import book, confirmed, next_week
+from tests.support.booking import book, book_for, confirmed, next_week
 
 
 @pytest.fixture
@@ -36,27 +36,30 @@ def grids(booking_app, client):
     return first("site-ajain", 6), first("site-gueret", 3)
 
 
-def test_back_to_back_twelve_minute_appointments_of_one_patient_are_allowed(client, grids):
+def test_back_to_back_twelve_minute_appointments_of_one_patient_are_allowed(client, agent, grids):
     ajain, gueret = grids
-    assert book(client, ajain[0]).status_code == 201  # 8:30-8:42
-    assert book(client, ajain[1]).status_code == 201  # 8:42-8:54
-    assert book(client, gueret[0]).status_code == 201  # 8:54-9:14, another site
-    assert Appointment.objects(status="booked").count() == 3
+    first = book(client, ajain[0])  # 8:30-8:42
+    assert first.status_code == 201
+    patient_id = first.get_json()["patient_id"]
+    assert book_for(client, ajain[1], patient_id, agent).status_code == 201  # 8:42-8:54
+    assert book_for(client, gueret[0], patient_id, agent).status_code == 201  # 8:54-9:14
+    assert Appointment.objects(status="booked", patient_id=patient_id).count() == 3
 
 
-def test_an_overlapping_appointment_of_the_same_patient_is_refused(client, grids):
+def test_an_overlapping_appointment_of_the_same_patient_is_refused(client, agent, grids):
     ajain, gueret = grids
-    assert book(client, gueret[0]).status_code == 201  # 8:54-9:14
-    clash = book(client, ajain[3])  # 9:06-9:18
+    first = book(client, gueret[0])  # 8:54-9:14
+    assert first.status_code == 201
+    clash = book_for(client, ajain[3], first.get_json()["patient_id"], agent)  # 9:06-9:18
     assert clash.status_code == 409 and clash.get_json()["code"] == "patient_busy"
     assert book(client, ajain[3], n=2).status_code == 201  # somebody else may
     assert Appointment.objects.count() == 2
 
 
-def test_moving_onto_an_overlapping_time_is_refused_and_back_to_back_is_not(client, grids):
+def test_moving_onto_an_overlapping_time_is_refused_and_back_to_back_is_not(client, agent, grids):
     ajain, gueret = grids
     booked = book(client, ajain[0]).get_json()
-    assert book(client, gueret[0]).status_code == 201  # 8:54-9:14
+    assert book_for(client, gueret[0], booked["patient_id"], agent).status_code == 201
     headers = {"X-Manage-Token": booked["manage_token"]}
     path = f"/appointments/{booked['reference']}/move"
 
@@ -74,6 +77,6 @@ def test_moving_onto_an_overlapping_time_is_refused_and_back_to_back_is_not(clie
 def test_a_cancelled_appointment_frees_the_patients_time(client, agent, grids):
     ajain, gueret = grids
     held = book(client, gueret[0]).get_json()
-    assert book(client, ajain[3]).status_code == 409
+    assert book_for(client, ajain[3], held["patient_id"], agent).status_code == 409
     client.post(f"/appointments/{held['reference']}/cancel", headers=agent)
-    assert book(client, ajain[3]).status_code == 201
+    assert book_for(client, ajain[3], held["patient_id"], agent).status_code == 201

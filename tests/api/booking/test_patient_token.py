@@ -1,5 +1,7 @@
-"""A patient token (role ``patient``, subject = the patient's id, from the gateway's
-``/auth/patient``) opens that patient's own appointments and nobody else's."""
+"""A patient's account token (role ``patient``, scope ``account``, subject = the patient's
+id, from the gateway's one-time-code sign-in) opens that patient's own appointments and
+nobody else's; a token for one appointment (scope ``appointment``, from a manage token)
+opens that appointment only; a patient token of neither scope opens nothing."""
 
 import pytest
 
@@ -19,7 +21,7 @@ def two_patients(client, week):
 @pytest.fixture
 def my_token(bearer, two_patients):
     mine = two_patients[0]
-    return bearer("patient", sub=mine["patient_id"], reference=mine["reference"])
+    return bearer("patient", sub=mine["patient_id"], scope="account")
 
 
 def test_a_patient_token_opens_the_patients_own_appointment(client, two_patients, my_token):
@@ -88,3 +90,34 @@ def test_a_patient_token_books_as_an_online_patient(client, two_patients, my_tok
     booked = book(client, slot["id"], n=1, headers=my_token, channel="phone")
     assert booked.status_code == 201
     assert booked.get_json()["channel"] == "online" and booked.get_json()["manage_token"]
+
+
+def test_a_token_for_one_appointment_opens_that_appointment_only(client, bearer, two_patients):
+    mine, theirs = two_patients
+    scoped = bearer(
+        "patient", sub=mine["reference"], scope="appointment", reference=mine["reference"]
+    )
+    assert client.get(f"/appointments/{mine['reference']}", headers=scoped).status_code == 200
+    assert client.get(f"/appointments/{theirs['reference']}", headers=scoped).status_code == 404
+    # not the patient's other appointments, not the patient
+    listed = client.get(f"/patients/{mine['patient_id']}/appointments", headers=scoped)
+    assert listed.status_code == 404
+    assert client.get(f"/patients/{mine['patient_id']}", headers=scoped).status_code == 404
+
+
+def test_a_patient_token_without_a_scope_opens_nothing_of_the_patients(
+    client, bearer, two_patients
+):
+    mine, _ = two_patients
+    # what /auth/patient used to hand out: subject = the patient id, no scope
+    old = bearer("patient", sub=mine["patient_id"], reference=mine["reference"])
+    assert client.get(f"/appointments/{mine['reference']}", headers=old).status_code == 404
+    listed = client.get(f"/patients/{mine['patient_id']}/appointments", headers=old)
+    assert listed.status_code == 404
+
+
+def test_a_patient_account_sees_its_identity_and_not_anothers(client, two_patients, my_token):
+    mine, theirs = two_patients
+    own = client.get(f"/patients/{mine['patient_id']}", headers=my_token)
+    assert own.status_code == 200 and own.get_json()["identity_status"] == "provisional"
+    assert client.get(f"/patients/{theirs['patient_id']}", headers=my_token).status_code == 404

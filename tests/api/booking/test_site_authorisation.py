@@ -175,12 +175,9 @@ def test_a_patients_appointments_are_listed_where_the_caller_works(client, beare
     patient_id = None
     for place in PLACES:  # not at the same time at two sites
         slot = places[place]["free" if place == OTHER_SITE else "other_free"]
-        body = {"slot_id": slot, "motif": "consultation"}
-        booked = client.post(
-            "/appointments",
-            json={**body, "patient": patient(50), "channel": "phone"},
-            headers=agent,
-        )
+        body = {"slot_id": slot, "motif": "consultation", "channel": "phone"}
+        who = {"patient_id": patient_id} if patient_id else {"patient": patient(50)}
+        booked = client.post("/appointments", json={**body, **who}, headers=agent)
         assert booked.status_code == 201, booked.get_json()
         patient_id = booked.get_json()["patient_id"]
 

@@ -202,7 +202,9 @@ def test_each_role_gets_the_expected_status_on_each_target_and_each_case_is_audi
     client, world, bearer, endpoint, role
 ):
     subject, token_role, sites = ROLES[role]
-    headers = bearer(token_role, sub=subject, sites=sites)
+    # a patient's token is their account's (signed in with a one-time code)
+    scope = {"scope": "account"} if token_role == "patient" else {}
+    headers = bearer(token_role, sub=subject, sites=sites, **scope)
     for target, expected in zip(TARGETS, endpoint.expected[role], strict=True):
         if expected is None:
             continue

@@ -53,12 +53,15 @@ def test_next_weeks_doctor_sees_and_closes_a_follow_up_for_a_patient_not_booked_
     assert item["text"] == "Contrôle tensionnel à 3 semaines"
     assert item["kind"] == "follow_up" and item["due"] == "2030-01-02"
     assert item["created_by"] == "doc-last"
-    assert item["patient"] == {
-        "id": "p5",
-        "family_name": "Martin",
-        "given_name": "Jeanne",
-        "birth_date": "1960-04-02",
-    }
+    who = item["patient"]
+    assert (who["id"], who["birth_name"], who["first_given_name"], who["birth_date"]) == (
+        "p5",
+        "Martin",
+        "Jeanne",
+        "1960-04-02",
+    )
+    assert who["identity_status"] == "provisional" and who["sex"] == "f"
+    assert "medical_history" not in who  # who the patient is, not their record
     assert "consultation_id" not in item  # the list is not a way into the record
     assert client.get("/records/p5", headers=new).status_code == 403
 
@@ -81,7 +84,9 @@ def test_reading_the_open_list_is_audited_per_patient_shown_and_per_site(
     }
     assert entries == {(None, "site-ajain", "allowed"), ("p5", "site-ajain", "allowed")}
     # and the patient sees it in their access log
-    log = client.get("/records/p5/access-log", headers=bearer("patient", sub="p5")).get_json()
+    log = client.get(
+        "/records/p5/access-log", headers=bearer("patient", sub="p5", scope="account")
+    ).get_json()
     assert any(e["actor"] == "doc-new" and e["action"] == "list_site_items" for e in log)
 
 

@@ -52,7 +52,7 @@ def free_slots(app, n):
 def test_fifty_patients_booking_one_slot_make_one_appointment_and_one_event(booking, tap):
     app, base = booking
     events = tap("booking.appointment.booked.v1")
-    registered = tap("booking.patient.registered.v1")
+    registered = tap("booking.patient.registered.v2")
     slot = free_slots(app, 1)[0]
 
     results = race(
@@ -134,11 +134,37 @@ def test_one_idempotency_key_sent_twenty_times_at_once_makes_one_appointment(boo
     assert Appointment.objects.count() == 1
 
 
-def test_one_new_patient_booking_interleaved_slots_at_once_never_overlaps_itself(booking):
-    """The same (new) patient asks for ten slots of two grids at once: pace 3 at Ajain
-    and pace 5 at Guéret. The database keeps a set of non-overlapping appointments:
-    back-to-back ones are all kept, each refusal is an overlap with one that was kept."""
+def test_twenty_people_with_the_same_traits_booking_at_once_are_twenty_identities(booking, tap):
+    """Homonyms (or one person booking twice) declared online never share an identity:
+    each booking makes a provisional identity of its own, even all at once."""
     app, base = booking
+    registered = tap("booking.patient.registered.v2")
+    slots = free_slots(app, 20)
+    same = patient(1)
+    results = race(
+        20,
+        lambda i: call(
+            base,
+            "POST",
+            "/appointments",
+            {"slot_id": slots[i]["id"], "motif": "consultation", "patient": same},
+        ),
+    )
+    assert [status for status, _ in results] == [201] * 20
+    ids = {json.loads(body)["patient_id"] for _, body in results}
+    assert len(ids) == 20 and Patient.objects.count() == 20
+    assert {p.identity_status for p in Patient.objects} == {"provisional"}
+    announced = registered.drain(expect=20, settle=1.0)
+    assert {e["data"]["patient_id"] for e in announced} == ids
+
+
+def test_one_patient_booked_for_interleaved_slots_at_once_never_overlaps_itself(booking, bearer):
+    """The call centre books one patient (found by search) into ten slots of two grids at
+    once: pace 3 at Ajain and pace 5 at Guéret. The database keeps a set of
+    non-overlapping appointments: back-to-back ones are all kept, each refusal is an
+    overlap with one that was kept."""
+    app, base = booking
+    agent = bearer("agent", sub="agent-1")
     weeks.apply_week(
         confirmed(
             next_week(2),
@@ -153,23 +179,24 @@ def test_one_new_patient_booking_interleaved_slots_at_once_never_overlaps_itself
     wanted = [
         s
         for site in ("site-ajain", "site-gueret")
-        for s in client.get("/slots", query_string={"site_id": site, "per_page": 5}).get_json()
+        for s in client.get("/slots", query_string={"site_id": site, "per_page": 6}).get_json()
     ]
+    first = client.post(
+        "/appointments",
+        json={"slot_id": wanted.pop()["id"], "motif": "consultation", "patient": patient(1)},
+    ).get_json()
+    patient_id = first["patient_id"]
+    client.post(f"/appointments/{first['reference']}/cancel", headers=agent)
+    wanted = wanted[:5] + wanted[6:]  # five of each grid
+    body = {"motif": "consultation", "patient_id": patient_id, "channel": "phone"}
     results = race(
         len(wanted),
-        lambda i: call(
-            base,
-            "POST",
-            "/appointments",
-            {"slot_id": wanted[i]["id"], "motif": "consultation", "patient": patient(1)},
-        ),
+        lambda i: call(base, "POST", "/appointments", {**body, "slot_id": wanted[i]["id"]}, agent),
     )
 
     kept = sorted(Appointment.objects(status="booked"), key=lambda a: a.start)
     assert len(kept) == sum(status == 201 for status, _ in results) >= 2
-    assert Patient.objects.count() == 1 and {a.patient_id for a in kept} == {
-        Patient.objects.get().id
-    }
+    assert Patient.objects.count() == 1 and {a.patient_id for a in kept} == {patient_id}
     for earlier, later in pairwise(kept):
         assert earlier.end <= later.start  # none overlaps the next
     for (status, body), slot in zip(results, wanted, strict=True):

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chassis.names import name_key
 from services.booking.domain import (
-    name_key,
     slot_grid,
     slot_minutes,
     time_buckets,

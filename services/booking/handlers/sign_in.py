@@ -1,0 +1,216 @@
+"""A patient's sign-in: a one-time code sent to the contact staff recorded at validation.
+
+Only a validated identity has an account, and its account is reached only
+through the phone or e-mail recorded when staff validated it (``sign_in``):
+never through a number typed into a booking.  A code is 6 digits, lives 10
+minutes, works once, and a newer code replaces the older; 5 wrong tries lock
+the contact for 15 minutes; codes sent to one contact are limited (3 per 15
+minutes, 10 per day) whether or not the contact is an account's, so neither
+the answers nor the limits tell who has an account.  Codes are kept as keyed
+hashes and appear in no log line and no event.
+
+Several identities may share a contact (a parent's e-mail for their children):
+the right code then asks which of them (their ids, given names and birth
+years) before it is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import UTC, timedelta
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from chassis.phones import normalise_phone
+from chassis.problems import Problem
+from services.booking.code_sender import CodeSender
+from services.booking.documents import BookingSecret, Patient, SignInAccount, SignInCode
+from services.booking.domain import now_utc
+from services.booking.identity import VALIDATED
+
+CODE_MINUTES = 10
+MAX_TRIES = 5
+LOCK_MINUTES = 15
+SEND_LIMITS = ((timedelta(minutes=15), 3), (timedelta(days=1), 10))
+
+
+class SignInRefused(Problem):
+    status = 401
+
+
+class TooManyCodes(Problem):
+    status = 429
+
+
+class ChoosePatient(Problem):
+    status = 409
+
+
+def normalise(contact: str) -> tuple[str, str] | None:
+    """``("email", address)`` or ``("phone", E.164)``; None when it is neither."""
+    text = contact.strip()
+    if "@" in text:
+        local, _, domain = text.rpartition("@")
+        return ("email", f"{local}@{domain.lower()}".lower()) if local and "." in domain else None
+    phone = normalise_phone(text)
+    return ("phone", phone) if phone else None
+
+
+def _secret() -> bytes:
+    collection = BookingSecret._get_collection()
+    query = {"_id": "sign-in"}
+    with contextlib.suppress(DuplicateKeyError):  # another process made it just now
+        collection.update_one(
+            query, {"$setOnInsert": {"value": secrets.token_hex(32)}}, upsert=True
+        )
+    return bytes.fromhex(collection.find_one(query)["value"])
+
+
+def _digest(secret: bytes, *parts: str) -> str:
+    return hmac.new(secret, "|".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def _accounts(kind: str, address: str) -> list[dict]:
+    """The validated identities whose sign-in contact this is."""
+    query = {
+        f"sign_in.{kind}": address,
+        "identity_status": VALIDATED,
+        "merged_into": {"$exists": False},
+    }
+    fields = {"first_given_name": 1, "birth_date": 1}
+    return list(Patient._get_collection().find(query, fields).sort("_id", 1))
+
+
+def request_code(contact: str, sender: CodeSender) -> None:
+    """Send a new code if ``contact`` is an account's; the same answer either way."""
+    found = normalise(contact)
+    if found is None:
+        return
+    kind, address = found
+    sender.check(kind)  # e.g. no SMS yet: said plainly, whoever the contact is
+    secret = _secret()
+    key = _digest(secret, kind, address)
+    now = now_utc()
+    _count_a_send(key, now)
+    if not _accounts(kind, address):
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    codes = SignInCode._get_collection()
+    codes.update_many({"contact_key": key, "used": False}, {"$set": {"used": True}})
+    codes.insert_one(
+        {
+            "_id": uuid.uuid4().hex,
+            "contact_key": key,
+            "code_hash": _digest(secret, key, code),
+            "expires_at": now + timedelta(minutes=CODE_MINUTES),
+            "used": False,
+            "created_at": now,
+        }
+    )
+    if kind == "email":
+        sender.send_email(address, code, CODE_MINUTES)
+    else:
+        sender.send_sms(address, code, CODE_MINUTES)
+
+
+def _count_a_send(key: str, now) -> None:
+    """At most SEND_LIMITS codes per contact (account or not); refused beyond."""
+    accounts = SignInAccount._get_collection()
+    with contextlib.suppress(DuplicateKeyError):
+        accounts.update_one({"_id": key}, {"$setOnInsert": {"sent": [], "failures": 0}}, True)
+    day_ago = now - max(span for span, _ in SEND_LIMITS)
+    state = accounts.find_one_and_update(
+        {"_id": key},
+        {"$pull": {"sent": {"$lt": day_ago}}},
+        return_document=ReturnDocument.AFTER,
+    )
+    sent = state.get("sent", [])
+    for span, limit in SEND_LIMITS:
+        if sum(1 for at in sent if _aware(at) > now - span) >= limit:
+            raise TooManyCodes(
+                "too_many_codes",
+                f"at most {limit} codes in {_span(span)}: wait before asking again",
+            )
+    accounts.update_one({"_id": key}, {"$push": {"sent": now}})
+
+
+def verify(contact: str, code: str, patient_id: str | None = None) -> str:
+    """The patient id the code opens, or a refusal (wrong, expired, used, locked)."""
+    found = normalise(contact)
+    if found is None or not (len(code) == 6 and code.isdigit()):
+        raise _wrong()
+    kind, address = found
+    secret = _secret()
+    key = _digest(secret, kind, address)
+    now = now_utc()
+    accounts = SignInAccount._get_collection()
+    state = accounts.find_one({"_id": key}) or {}
+    if state.get("locked_until") and _aware(state["locked_until"]) > now:
+        raise TooManyCodes(
+            "sign_in_locked",
+            f"too many wrong codes: try again in {LOCK_MINUTES} minutes with a new code",
+        )
+    live = {"contact_key": key, "used": False, "expires_at": {"$gt": now}}
+    stored = SignInCode._get_collection().find_one(live)
+    if stored is None or not hmac.compare_digest(stored["code_hash"], _digest(secret, key, code)):
+        _failed(key, now)
+        raise _wrong()
+    ids = [doc["_id"] for doc in _accounts(kind, address)]
+    if not ids:
+        raise _wrong()
+    if len(ids) > 1 and patient_id not in ids:
+        raise ChoosePatient(
+            "choose_patient",
+            "this contact signs in for several people: say which one (patient_id)",
+            patients=[_choice(doc) for doc in _accounts(kind, address)],
+        )
+    used = SignInCode._get_collection().update_one(
+        {"_id": stored["_id"], "used": False}, {"$set": {"used": True}}
+    )
+    if not used.modified_count:  # the same code used at the same moment by another request
+        raise _wrong()
+    accounts.update_one({"_id": key}, {"$set": {"failures": 0}})
+    return patient_id if len(ids) > 1 else ids[0]
+
+
+def _failed(key: str, now) -> None:
+    """A wrong try; the fifth in a row locks the contact."""
+    accounts = SignInAccount._get_collection()
+    with contextlib.suppress(DuplicateKeyError):
+        accounts.update_one({"_id": key}, {"$setOnInsert": {"sent": [], "failures": 0}}, True)
+    state = accounts.find_one_and_update(
+        {"_id": key}, {"$inc": {"failures": 1}}, return_document=ReturnDocument.AFTER
+    )
+    if state["failures"] >= MAX_TRIES:
+        accounts.update_one(
+            {"_id": key, "failures": {"$gte": MAX_TRIES}},
+            {"$set": {"failures": 0, "locked_until": now + timedelta(minutes=LOCK_MINUTES)}},
+        )
+        SignInCode._get_collection().update_many(
+            {"contact_key": key, "used": False}, {"$set": {"used": True}}
+        )
+
+
+def _wrong() -> SignInRefused:
+    return SignInRefused("code_invalid", "this code is not valid (wrong, expired or used)")
+
+
+def _choice(doc: dict) -> dict:
+    return {
+        "patient_id": doc["_id"],
+        "first_given_name": doc.get("first_given_name"),
+        "birth_year": doc["birth_date"].year,
+    }
+
+
+def _aware(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _span(span: timedelta) -> str:
+    return "a day" if span >= timedelta(days=1) else f"{int(span.total_seconds() // 60)} minutes"

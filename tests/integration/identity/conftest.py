@@ -1,0 +1,4 @@
+from tests.support.live import live
+from tests.support.mailbox import mailbox
+
+__all__ = ["live", "mailbox"]
