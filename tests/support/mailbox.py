@@ -33,7 +33,7 @@ class _Keeper:
     def __init__(self, mailbox: Mailbox):
         self.mailbox = mailbox
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.mailbox.messages.append(message)
         return "250 Message accepted"
