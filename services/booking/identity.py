@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from chassis.names import name_key
 
@@ -91,7 +91,7 @@ class Traits:
             name_key(patient.get("birth_name") or ""),
             name_key(patient.get("used_name") or ""),
             name_key(patient.get("first_given_name") or ""),
-            patient["birth_date"],
+            _day(patient["birth_date"]),
             patient.get("sex") or "unknown",
             patient.get("birth_place"),
         )
@@ -141,6 +141,11 @@ def likeness(a: Traits, b: Traits) -> Likeness | None:
     if (a.names & b.names or named) and _close_dates(a.birth_date, b.birth_date):
         return Likeness("possible", same, different)
     return None
+
+
+def _day(value) -> date:
+    """A birth date as a date (the database gives a datetime, aware or not)."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _known(value):

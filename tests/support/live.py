@@ -8,6 +8,7 @@ records' clock is moved to that week, so its doctor is on duty there.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -57,7 +58,14 @@ def live(make_config, bus_settings, issuer, mailbox):
     for worker in workers:
         worker.consumer.connect()  # queues bound before anything is published
         worker.start()
-    gateway_config = make_config("gateway", jwt_public_key=key)
+    # a rate-limit space of this test's own (limits kept in memory are shared in-process)
+    # (the per-address limits have tests of their own: loose here)
+    edge = {
+        "GATEWAY_RATE_PREFIX": f"t-{uuid.uuid4().hex[:10]}",
+        "GATEWAY_CODE_LIMIT": "100 per minute",
+        "GATEWAY_LOGIN_LIMIT": "100 per minute",
+    }
+    gateway_config = make_config("gateway", jwt_public_key=key, extra=edge)
     upstreams = {name: InProcessUpstream(name, app) for name, app in apps.items()}
     gateway = create_gateway(upstreams, GatewaySettings.from_config(gateway_config), issuer)
     try:

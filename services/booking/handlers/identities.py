@@ -40,14 +40,17 @@ def candidates(patient: Patient, limit: int = 10) -> list[tuple[Patient, Likenes
     names = sorted(mine.names)
     if not names:
         return []
-    query = {
-        "_id": {"$ne": patient.id},
-        "merged_into": {"$exists": False},
-        "$or": [{"birth_key": {"$in": names}}, {"used_key": {"$in": names}}],
+    collection = Patient._get_collection()
+    # one query per name key, not an $or of them: SecantusDB answers such an $or with
+    # fewer documents than match (see the README's divergences)
+    sons = {
+        son["_id"]: son
+        for key in ("birth_key", "used_key")
+        for son in collection.find({key: {"$in": names}}).limit(200)
     }
     found = []
-    for son in Patient._get_collection().find(query).limit(200):
-        if patient.merged_into and son["_id"] == patient.merged_into:
+    for son in sons.values():
+        if son["_id"] in (patient.id, patient.merged_into) or son.get("merged_into"):
             continue
         alike = likeness(mine, Traits.of(son))
         if alike is not None:

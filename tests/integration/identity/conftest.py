@@ -1,4 +1,5 @@
+from tests.support.gateway import make_platform
 from tests.support.live import live
 from tests.support.mailbox import mailbox
 
-__all__ = ["live", "mailbox"]
+__all__ = ["live", "mailbox", "make_platform"]
