@@ -52,9 +52,11 @@ def write_bodies(folder: Path, name: str, slot_ids: list[str]) -> Path:
     with path.open("w") as out:
         for i, slot_id in enumerate(slot_ids):
             patient = {
-                "family_name": f"Banc{name}{i}",
-                "given_name": "Test",
+                "birth_name": "Banc",
+                "first_given_name": "Test",
                 "birth_date": "1980-01-01",
+                "sex": "m",
+                "birth_place": "23096",
                 "phone": "05 55 00 00 00",
             }
             out.write(

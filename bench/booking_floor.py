@@ -45,10 +45,13 @@ class Timings(monitoring.CommandListener):
 
 
 def _patient(i: int) -> dict:
+    """A new person each time (as the form declares them)."""
     return {
-        "family_name": f"Plancher{i}",
-        "given_name": "Test",
+        "birth_name": "Plancher",
+        "first_given_name": "Test",
         "birth_date": date(1980, 1, 1),
+        "sex": "f",
+        "birth_place": "23096",
         "phone": "+33555000000",
     }
 

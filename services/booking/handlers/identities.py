@@ -7,8 +7,8 @@ follows, together, so none happens without the others.
 
 - Validate: staff checked a high-trust identity document; they may correct the
   traits from it, record the contact that sign-in codes go to, and an INS.  When
-  another identity is exactly alike, they must say it is somebody else
-  (``confirm_new``) or merge instead.
+  a validated identity is exactly alike, they must say it is somebody else
+  (``confirm_new``) or merge into it instead.
 - Merge: a provisional identity joins a validated one (same person).  The
   merged identity keeps its document and gains ``merged_into``; what was recorded
   under it now counts for the person (records follows the event).
@@ -111,11 +111,11 @@ def validate(
     if corrections.get("first_given_name") and "given_names" not in corrections:
         rest = [g for g in (patient.given_names or [])[1:]]
         corrected["given_names"] = [corrections["first_given_name"], *rest]
-    if not confirm_new:
+    if not confirm_new:  # a validated identity alike in every trait: merge into it instead
         alike = [
             (other, how)
             for other, how in candidates(Patient._from_son(corrected))
-            if how.level == "exact"
+            if how.level == "exact" and other.identity_status == VALIDATED
         ]
         if alike:
             raise IdentityRefused(

@@ -52,7 +52,13 @@ def test_a_booking_reaches_a_partner_with_a_pseudonym_and_nothing_personal(
     made = partners("add", name, "--bind", "booking.appointment.*.v1")
     assert made.exit_code == 0, made.output
     details = credentials(made.output)
-    person = patient(7, family_name="Lacoste-Érignac", given_name="Marguerite")
+    person = patient(
+        7,
+        birth_name="Lacoste-Érignac",
+        used_name="Vialle",
+        first_given_name="Marguerite",
+        birth_place="87085",
+    )
     slot = call(booking_api, "GET", "/slots?site_id=site-ajain")[0]
 
     booked = call(
@@ -68,8 +74,10 @@ def test_a_booking_reaches_a_partner_with_a_pseudonym_and_nothing_personal(
     envelope = json.loads(body)
     stored = Patient.objects.get(id=booked["patient_id"])
     personal = {
-        "family name": person["family_name"],
-        "given name": person["given_name"],
+        "birth name": person["birth_name"],
+        "used name": person["used_name"],
+        "given name": person["first_given_name"],
+        "birth place": person["birth_place"],
         "birth date": person["birth_date"],
         "birth date as stored": stored.birth_date.isoformat(),
         "phone": person["phone"],

@@ -44,7 +44,7 @@ def test_a_partner_gets_pseudonymised_public_events_on_its_own_queue_only(partne
     assert [e.id for e in got_a] == [e["id"] for e in sent]
     for event in got_a:
         assert event.data["patient_id"] == pseudonym(key_a, "pat-0042")
-        assert not {"family_name", "given_name", "birth_date", "phone"} & set(
+        assert not {"birth_name", "first_given_name", "birth_date", "birth_place", "phone"} & set(
             event.envelope["data"]
         )
     conn_b = connect_as(url, creds_b)
