@@ -93,6 +93,22 @@ def seed():
         click.echo(f"  account {login:<16} {role:<12} {name}")
 
 
+@main.group()
+def identities():
+    """Patient identities (identity vigilance)."""
+
+
+@identities.command("migrate")
+def identities_migrate():
+    """Turn patients of before identities into identities: provisional, or validated where a
+    check-in was recorded; every appointment and record stays attached.  Run it again:
+    it changes nothing more."""
+    from relais.migrations import migrate_identities
+
+    for service, counts in migrate_identities().items():
+        click.echo(f"{service}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @main.command()
 @click.argument("service", type=click.Choice([*SERVICES, "gateway"]))
 def web(service):

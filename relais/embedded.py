@@ -29,6 +29,7 @@ from gateway.auth import keys
 from gateway.settings import GatewaySettings, OidcMisconfigured
 from gateway.upstreams import InProcessUpstream
 from relais import services
+from relais.migrations import migrate_identities
 
 log = logging.getLogger("relais.embedded")
 
@@ -85,6 +86,10 @@ class Embedded:
             worker = services.build_worker(name, config)
             worker.start()
             self.workers.append(worker)
+        # data from before identities (a var/ folder of an older release): migrated once
+        for service, counts in migrate_identities(self.env).items():
+            if counts["migrated"]:
+                log.info("identities migrated", extra={"service": service, **counts})
         if self.demo:
             for name in services.SEED_ORDER:
                 if services.seed(name):
