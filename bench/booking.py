@@ -50,7 +50,7 @@ def make_slots(sites: int, weeks_ahead: int) -> list[str]:
 def write_bodies(folder: Path, name: str, slot_ids: list[str]) -> Path:
     path = folder / f"{name}.jsonl"
     with path.open("w") as out:
-        for i, slot_id in enumerate(slot_ids):
+        for slot_id in slot_ids:
             patient = {
                 "birth_name": "Banc",
                 "first_given_name": "Test",

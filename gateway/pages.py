@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template
 PAGES = {
     "/": ("patient.html", "Prendre rendez-vous"),
     "/rdv": ("manage.html", "Mon rendez-vous"),
+    "/mon-espace": ("account.html", "Mon espace"),
     "/centre-appels": ("agent.html", "Centre d'appels"),
     "/coordination": ("coordination.html", "Coordination"),
     "/medecin": ("doctor.html", "Espace médecin"),

@@ -29,6 +29,7 @@ from gateway.auth import keys
 from gateway.settings import GatewaySettings, OidcMisconfigured
 from gateway.upstreams import InProcessUpstream
 from relais import services
+from relais.mailcatcher import MailCatcher
 from relais.migrations import migrate_identities
 
 log = logging.getLogger("relais.embedded")
@@ -54,6 +55,7 @@ class Embedded:
         self.accounts: list = []
         self.oidc_issuer: str | None = None
         self.oidc_pages = False  # staff log in on the pages at the identity provider
+        self.mail: MailCatcher | None = None
 
     def _signing_key(self) -> TokenIssuer:
         """The built-in issuer; its key is kept under the data folder across restarts."""
@@ -80,6 +82,9 @@ class Embedded:
             self.env["MONGODB_URI"] = self.db_server.uri
         self.env.setdefault("AMQP_URL", "memory://")
         self.env["RELAIS_EMBEDDED"] = "1"
+        if not self.env.get("SMTP_URL"):  # what patients receive lands under var/mail
+            self.mail = MailCatcher(self.data_dir / "mail").start()
+            self.env["SMTP_URL"] = self.mail.url
         for name in services.SERVICES:
             config = ServiceConfig.from_env(name, self.env)
             self.apps[name] = services.create_app(name, config)
@@ -105,6 +110,9 @@ class Embedded:
         for worker in self.workers:
             worker.stop()
         self.workers.clear()
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
         if self.db_server is not None:
             self.db_server.stop()
             self.db_server = None
@@ -126,6 +134,8 @@ def run(host: str, port: int, data_dir: str, db_port: int = 0, demo: bool = True
         print(f"Relais is running at {url}  (Ctrl-C to stop)", flush=True)
         print(f"  data: {embedded.data_dir.resolve()}  database: {embedded.env['MONGODB_URI']}")
         print(f"  events: {embedded.env['AMQP_URL']}", flush=True)
+        if embedded.mail is not None:
+            print(f"  mail to patients (sign-in codes): {embedded.mail.folder.resolve()}")
         if embedded.oidc_issuer:
             pages = "on the pages" if embedded.oidc_pages else "(pages: set OIDC_CLIENT_ID)"
             print(f"  staff log in at {embedded.oidc_issuer} {pages}; the built-in login is off")
@@ -133,7 +143,10 @@ def run(host: str, port: int, data_dir: str, db_port: int = 0, demo: bool = True
             print("  demo staff accounts (password: relais-demo):")
             for login, role, name in embedded.accounts:
                 print(f"    {login:<16} {role:<12} {name}")
-        print(f"  pages: {url} (patients)  {url}centre-appels  {url}coordination  {url}medecin")
+        print(
+            f"  pages: {url} (patients)  {url}mon-espace  {url}centre-appels  {url}coordination"
+            f"  {url}medecin"
+        )
         print(f"  API documentation: {url}docs", flush=True)
         server.run()
     except KeyboardInterrupt:

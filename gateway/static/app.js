@@ -60,7 +60,29 @@ const Relais = {
     box.textContent = text; box.className = ok ? "ok" : "";
   },
 
+  // French for the refusals a person can meet on these pages (by the API's code)
+  messages: {
+    possible_duplicate: "Une identité validée a exactement ces traits : rattachez cette identité à elle, ou cochez « c'est une autre personne ».",
+    identity_merged: "Cette identité a été rattachée à une autre : travaillez sur celle-ci.",
+    not_provisional: "Seule une identité provisoire se rattache à une autre.",
+    target_not_validated: "Rattachez à une identité validée (validez-la d'abord sur pièce d'identité).",
+    same_identity: "Une identité ne se rattache pas à elle-même.",
+    not_merged: "Cette identité n'est rattachée à aucune autre.",
+    identity_changed: "L'identité vient d'être modifiée par quelqu'un d'autre : rechargez-la.",
+    not_your_patient: "Ce patient n'est pas suivi sur vos lieux.",
+    patient_id_for_staff: "Seul le personnel prend rendez-vous pour un patient déjà connu.",
+    code_invalid: "Ce code n'est pas valable (erroné, expiré ou déjà utilisé).",
+    sign_in_locked: "Trop de codes erronés : réessayez dans 15 minutes avec un nouveau code.",
+    too_many_codes: "Trop de codes demandés : patientez avant d'en redemander un.",
+    sms_unavailable: "L'envoi de codes par SMS n'est pas encore possible : indiquez votre adresse électronique.",
+    email_unavailable: "L'envoi de codes par courriel n'est pas configuré sur ce serveur.",
+    email_not_sent: "Le courriel n'a pas pu partir : réessayez dans un instant.",
+    choose_patient: "Cette adresse sert à plusieurs personnes : choisissez laquelle.",
+  },
+
   fail(error) {
+    const known = error.body && Relais.messages[error.body.code];
+    if (known) { Relais.say(known, false); return; }
     let text = error.message;
     const fields = error.body && error.body.errors && error.body.errors.json;
     if (fields) text += " — " + Object.entries(fields).map(([k, v]) => k + " : " + [].concat(v).join(", ")).join(" ; ");
@@ -142,3 +164,76 @@ const COMMUNES = {
   "Saint-Sulpice-Laurière": [1.4731, 46.0453], "Ambazac": [1.3997, 45.9597],
   "Limoges": [1.2611, 45.8336], "La Souterraine": [1.4873, 46.2376],
 };
+
+// -- identities (identity vigilance): the same words and the same birth-place picker
+//    on every page that declares or shows a person
+Object.assign(Relais, {
+  identityStatus(code) {
+    return { provisional: "identité provisoire", validated: "identité validée" }[code] || "identité inconnue";
+  },
+  sexLabel(code) { return { f: "féminin", m: "masculin", i: "indéterminé" }[code] || "non renseigné"; },
+
+  // how staff call a person: used names first, the birth name beside when it differs
+  personName(p) {
+    const given = p.used_given_name || p.first_given_name || "";
+    const family = p.used_name || p.birth_name || "";
+    const shown = (given + " " + family).trim();
+    return p.used_name && p.birth_name && p.used_name !== p.birth_name
+      ? `${shown} (naissance : ${p.birth_name})` : shown;
+  },
+
+  // French dates: « 2 mai 1938 »
+  longDate(iso) {
+    if (!iso) return "";
+    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+    return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("fr-FR",
+      { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).replace(/^1 /, "1er ");
+  },
+
+  // the birth-place fields of a form, ids prefixed: <p>born-fr / <p>born-abroad (radios),
+  // <p>commune-q (search), <p>commune (select of the communes found), <p>country (code)
+  birthPlacePicker(p) {
+    const $ = (id) => document.getElementById(p + id);
+    let timer = null, asked = 0;
+    const show = () => {
+      const abroad = $("born-abroad").checked;
+      $("france").classList.toggle("hidden", abroad); $("abroad").classList.toggle("hidden", !abroad);
+    };
+    $("born-fr").addEventListener("change", show); $("born-abroad").addEventListener("change", show);
+    $("commune-q").addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = $("commune-q").value.trim(), mine = ++asked;
+        if (q.length < 2) { Relais.options($("commune"), [["", "Tapez au moins 2 lettres"]]); return; }
+        try {
+          const found = await Relais.api("GET", "/api/booking/birth-places?" + new URLSearchParams({ q }));
+          if (mine !== asked) return;
+          Relais.options($("commune"), found.length
+            ? found.map((c) => [c.code, `${c.name} (${c.departement})` + (c.kind === "commune" ? "" : ` — ${c.kind}`)])
+            : [["", "Aucune commune de ce nom"]]);
+        } catch (e) { Relais.fail(e); }
+      }, 250);
+    });
+    show();
+    return {
+      code() {
+        if ($("born-abroad").checked) return $("country").value.trim() || "99999";
+        return $("commune").value;
+      },
+      reset() { $("commune-q").value = ""; Relais.options($("commune"), [["", "Tapez le nom de la commune"]]); },
+    };
+  },
+
+  // the strict traits from a form's fields (ids prefixed), as the API takes them
+  traitsFrom(p, picker) {
+    const v = (id) => { const e = document.getElementById(p + id); return e ? e.value.trim() : ""; };
+    const first = v("first_given_name");
+    const others = v("other_given_names").split(/[,;]+/).map((s) => s.trim()).filter(Boolean);
+    const traits = { birth_name: v("birth_name"), first_given_name: first, birth_date: v("birth_date"),
+                     sex: v("sex"), birth_place: picker.code() };
+    if (others.length) traits.given_names = [first, ...others];
+    if (v("used_name")) traits.used_name = v("used_name");
+    if (v("used_given_name")) traits.used_given_name = v("used_given_name");
+    return traits;
+  },
+});

@@ -9,8 +9,10 @@
 
   function appointmentItem(a) {
     const name = a.patient.name || "patient inconnu";
+    const provisional = a.patient.identity_status === "provisional" && !a.patient.merged_into;
     return el("li", { class: "appointment" + (a.status === "cancelled" ? " cancelled" : "") },
       el("strong", {}, Relais.time(a.start)), " ", el("span", { class: "who" }, name),
+      provisional ? el("span", { class: "badge provisional" }, "identité provisoire") : null,
       el("span", { class: "what" }, a.motif_label + " — " + Relais.status(a.status)),
       a.status === "cancelled" ? null : el("button",
         { type: "button", class: "secondary", "aria-label": "Dossier de " + name,
@@ -60,8 +62,17 @@
 
   async function openRecord(appointment) {
     const r = await Relais.api("GET", `/api/records/records/${encodeURIComponent(appointment.patient.id)}`);
+    const provisional = r.identity_status !== "validated";
     $("record-body").replaceChildren(
-      el("p", {}, el("strong", {}, `${r.given_name} ${r.family_name}`), `, né(e) le ${r.birth_date}`),
+      el("p", {}, el("strong", {}, Relais.personName(r)),
+         `, né(e) le ${Relais.longDate(r.birth_date)}`, r.birth_place_label ? ` à ${r.birth_place_label}` : "",
+         `, sexe ${Relais.sexLabel(r.sex)} — `, el("span", { class: "badge " + (provisional ? "provisional" : "validated") },
+         Relais.identityStatus(r.identity_status))),
+      provisional ? el("p", { class: "banner", role: "note" },
+        "Identité provisoire : elle n'a pas encore été vérifiée sur une pièce d'identité. "
+        + "Ce dossier ne contient que ce qui a été écrit sous cette identité.") : null,
+      r.merged_identities && r.merged_identities.length ? el("p", {},
+        `Ce dossier réunit aussi ce qui a été écrit sous ${r.merged_identities.length} identité(s) provisoire(s) rattachée(s).`) : null,
       el("h3", {}, "Antécédents"), list(r.medical_history, (i) => i.text),
       el("h3", {}, "Allergies"), list(r.allergies, (i) => `${i.substance} (${i.severity})`),
       el("h3", {}, "Traitements"), list(r.treatments, (i) => `${i.name} ${i.dose || ""}`));

@@ -5,6 +5,7 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   let places = [], chosenSlot = null, waitlistMode = false;
+  const birthPlace = Relais.birthPlacePicker("p-");
 
   async function init() {
     try {
@@ -47,7 +48,7 @@
       + (slot.distance_km ? ` (${slot.distance_km} km)` : "");
     $("confirm").textContent = "Confirmer le rendez-vous";
     $("book").classList.remove("hidden");
-    $("family_name").focus();
+    $("p-birth_name").focus();
   }
 
   $("place").addEventListener("change", async () => {
@@ -72,8 +73,9 @@
   $("book").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
-    const patient = { family_name: form.family_name.value, given_name: form.given_name.value,
-      birth_date: form.birth_date.value, phone: form.phone.value, has_gp: form.has_gp.value };
+    if (!birthPlace.code()) { Relais.say("Choisissez votre commune de naissance dans la liste.", false);
+                              $("p-commune-q").focus(); return; }
+    const patient = { ...Relais.traitsFrom("p-", birthPlace), phone: form.phone.value, has_gp: form.has_gp.value };
     if (form.email.value) patient.email = form.email.value;
     const key = { "Idempotency-Key": Relais.newKey() };
     try {

@@ -242,7 +242,9 @@ class PatientOne(MethodView):
         """An identity: its traits, status and contact (staff of its sites; the patient's
         own account)."""
         _patient_for(patient_id)
-        return patients.get(patient_id)
+        patient = patients.get(patient_id)
+        patient.merged_identities = patients.group(patient_id)[1:]
+        return patient
 
 
 def _patient_for(patient_id: str):

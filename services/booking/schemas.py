@@ -285,7 +285,10 @@ class PatientOut(Schema):
     email = Text(allow_none=True)
     sign_in = fields.Nested(SignInContact, allow_none=True)
     has_gp = Text()
-    merged_into = Text(allow_none=True)
+    merged_into = Text(allow_none=True, metadata={"description": "the identity this one joined"})
+    merged_identities = fields.List(
+        Text(), metadata={"description": "GET /patients/{id}: the identities merged into this one"}
+    )
 
 
 class ValidateIn(Schema):

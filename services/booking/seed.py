@@ -10,10 +10,11 @@ import logging
 import time
 from datetime import date, timedelta
 
+from chassis.auth import Principal
 from chassis.phones import normalise_phone
 from services.booking.documents import Appointment, Slot, WeekState
 from services.booking.domain import BookingRefused, now_utc
-from services.booking.handlers import appointments
+from services.booking.handlers import appointments, identities, patients
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,24 @@ PATIENTS = [
     ("Bonnet", None, ["Lucas"], date(1996, 1, 5), "m", "87085", "06 71 20 30 07", "online"),
     ("Roussel", None, ["Yvette"], date(1943, 12, 12), "f", "23096", "05 55 62 10 08", "walk_in"),
 ]
+
+
+# patients whose identity the desk has validated, and the e-mail they sign in with
+VALIDATED = {0: "marcelle.dupuis@example.org", 1: "henri.lagrange@example.org"}
+DESK = Principal(subject="seed", role="operator")
+
+
+def _validate(patient_id: str, email: str) -> None:
+    patient = patients.get(patient_id)
+    identities.validate(
+        patient,
+        DESK,
+        document="cni",
+        corrections={},
+        sign_in={"email": email},
+        ins=None,
+        confirm_new=True,
+    )
 
 
 def _wait_for_slots(timeout: float = 60.0) -> bool:
@@ -85,8 +104,16 @@ def seed() -> bool:
         }
         data = {"slot_id": slot.id, "motif": "consultation", "patient": patient}
         try:
-            appointments.book(data, channel=channel, by="seed", staff=True)
+            booked, _ = appointments.book(data, channel=channel, by="seed", staff=True)
         except BookingRefused as exc:
             log.warning("demo appointment skipped", extra={"code": exc.code})
+            continue
+        if index in VALIDATED:  # seen at the desk already, with a sign-in e-mail
+            _validate(booked.patient_id, VALIDATED[index])
+        if index == 0:  # and she booked again online: an identity of her own, a candidate
+            again = candidates.skip(4).first()
+            if again is not None:
+                online = {**data, "slot_id": again.id}
+                appointments.book(online, channel="online", by=None, staff=False)
     log.info("booking demo data seeded", extra={"appointments": Appointment.objects.count()})
     return True

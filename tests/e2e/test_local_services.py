@@ -196,7 +196,7 @@ def test_make_up_runs_every_process_on_its_own_database_and_make_down_stops_them
     records.close()
     received = partner_like.drain(expect=2, timeout=30)
     types = {e["type"] for e in received}
-    assert {"booking.appointment.booked.v1", "booking.patient.registered.v1"} <= types
+    assert {"booking.appointment.booked.v1", "booking.patient.registered.v2"} <= types
 
     # the worst case for `make down`: the process manager itself is gone
     os.kill(honcho, signal.SIGKILL)

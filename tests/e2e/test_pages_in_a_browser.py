@@ -32,6 +32,18 @@ FLAGS = [
 ]
 
 
+RUNNING: dict = {}  # the running site's data folder and log
+
+
+def database(name: str):
+    """The running site's database of a service (its URI is in the site's log)."""
+    import pymongo
+
+    found = re.search(r"database: (\S+)", RUNNING["log"].read_text())
+    client = pymongo.MongoClient(found.group(1), serverSelectionTimeoutMS=5000)
+    return client[next(n for n in client.list_database_names() if n.endswith("_" + name))]
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     if not Path(CHROMIUM).exists():
@@ -59,6 +71,8 @@ def site(tmp_path_factory):
     )
     try:
         wait_for_port(port, timeout=120)
+        RUNNING["data"] = data
+        RUNNING["log"] = data.parent / "relais.log"
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(process.pid, signal.SIGINT)
@@ -103,14 +117,24 @@ def book_online(
     expect(slots.first).to_be_visible(timeout=20_000)
     # the last is days ahead: beyond the 24-hour online cancellation cut-off
     (slots.first if soonest else slots.last).click()
-    page.get_by_label("Nom", exact=True).fill(family)
-    page.get_by_label("Prénom").fill(given)
-    page.get_by_label("Date de naissance").fill("1947-06-21")
+    fill_identity(page, "p-", family, given)
     page.get_by_label("Téléphone").fill(phone)
     page.get_by_role("button", name="Confirmer le rendez-vous").click()
     reference = page.locator("#reference")
     expect(reference).to_have_text(re.compile(r"^AJN-[0-9A-Z]{4}$"), timeout=20_000)
     return reference.inner_text(), page.locator("#token").inner_text()
+
+
+def fill_identity(page, prefix: str, family: str, given: str, born: str = "1947-06-21") -> None:
+    """The strict traits, as a patient (or an agent for a caller) types them in."""
+    page.locator(f"#{prefix}birth_name").fill(family)
+    page.locator(f"#{prefix}first_given_name").fill(given)
+    page.locator(f"#{prefix}birth_date").fill(born)
+    page.locator(f"#{prefix}sex").select_option("f")
+    page.locator(f"#{prefix}commune-q").fill("gueret")
+    commune = page.locator(f"#{prefix}commune")
+    expect(commune.locator("option").first).to_have_text("Guéret (23)", timeout=10_000)
+    commune.select_option("23096")
 
 
 def test_a_patient_books_a_slot_and_sees_the_reference(site, page):
@@ -140,19 +164,62 @@ def login(page, site: str, path: str, username: str) -> None:
     expect(page.locator("#whoami")).to_be_visible()
 
 
-def test_a_call_centre_agent_books_for_a_caller(site, page):
+def test_a_call_centre_agent_books_for_a_new_caller_whose_identity_is_provisional(site, page):
     login(page, site, "/centre-appels", "accueil")
-    page.locator("#family_name").fill("Chabrol")
-    page.locator("#given_name").fill("Lucien")
-    page.locator("#birth_date").fill("1939-02-11")
-    page.locator("#phone").fill("05 55 62 44 10")
+    fill_identity(page, "c-", "Chabrol", "Lucien", "1939-02-11")
+    page.locator("#c-phone").fill("05 55 62 44 10")
     first = page.locator("#slots .slots button").first
     expect(first).to_be_visible(timeout=20_000)
     first.click()
     expect(page.locator("#message")).to_contain_text(
         re.compile(r"Rendez-vous [A-Z]{3}-"), timeout=20_000
     )
+    # the new caller is shown at once, with an identity to check at the desk
+    expect(page.locator("#patient-name")).to_have_text("Lucien Chabrol")
+    expect(page.locator("#caller-identity")).to_contain_text("identité provisoire")
+    expect(page.locator("#caller-banner")).to_be_visible()
     shot(page, "agent-booked")
+
+
+def test_the_desk_links_a_provisional_identity_to_the_validated_one_and_undoes_it(site, page):
+    """The demo's Marcelle Dupuis is validated, and booked again online (a provisional
+    identity of her own): the desk sees the likeness, links them, and can undo it."""
+    page.set_viewport_size({"width": 1200, "height": 900})
+    login(page, site, "/centre-appels", "accueil")
+    page.get_by_label("Nom (de naissance ou d'usage)").fill("dupuis")
+    page.get_by_role("button", name="Rechercher").click()
+    rows = page.locator("#patients tr")
+    expect(rows).to_have_count(2, timeout=20_000)
+    expect(page.locator("#patients")).to_contain_text("identité provisoire")
+    expect(page.locator("#patients")).to_contain_text("identité validée")
+    provisional = rows.filter(has_text="identité provisoire")
+    provisional.get_by_role("button").click()
+    expect(page.locator("#caller-banner")).to_be_visible()
+    link = page.get_by_role("button", name=re.compile("Rattacher à Marcelle Dupuis"))
+    expect(link).to_be_visible(timeout=20_000)
+    expect(page.locator("#candidates")).to_contain_text("identique")
+    shot(page, "desk-candidates")
+    page.once("dialog", lambda dialog: dialog.accept())
+    link.click()
+    expect(page.locator("#message")).to_contain_text("rattachées", timeout=20_000)
+    expect(page.locator("#caller-identity")).to_contain_text("identité validée")
+    # both appointments now under the validated identity
+    expect(page.locator("#appointments tr")).to_have_count(2)
+
+    expect(page.locator("#merged-box")).to_contain_text("1 identité rattachée")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(rows).to_have_count(1, timeout=20_000)  # the linked one is found through her
+
+    # merged by mistake after all: undone from the validated identity
+    rows.get_by_role("button").click()
+    page.get_by_label("Pourquoi défaire ce rattachement ?").select_option("merged_by_mistake")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile("Défaire le rattachement")).first.click()
+    expect(page.locator("#message")).to_contain_text("distinctes", timeout=20_000)
+    expect(page.locator("#appointments tr")).to_have_count(1)
+    page.get_by_role("button", name="Rechercher").click()
+    expect(rows).to_have_count(2, timeout=20_000)
+    shot(page, "desk-unlinked")
 
 
 def test_a_coordinator_sees_a_gap_in_the_matrix(site, page):
@@ -216,9 +283,16 @@ def assert_shown_as_text(page, container: str) -> None:
 def test_a_name_holding_a_script_is_shown_as_text_and_never_runs(site, browser):
     patient = browser.new_context(locale="fr-FR", viewport={"width": 420, "height": 900})
     reference, _ = book_online(
-        patient.new_page(), site, HOSTILE_FAMILY, HOSTILE_GIVEN, HOSTILE_PHONE, soonest=True
+        patient.new_page(), site, "Piege", "Lea", HOSTILE_PHONE, soonest=True
     )
     patient.close()
+    # the API refuses markup in a name now; a name kept from before that rule may hold it
+    booking = database("booking")
+    held = booking["appointments"].find_one({"reference": reference})
+    booking["patients"].update_one(
+        {"_id": held["patient_id"]},
+        {"$set": {"birth_name": HOSTILE_FAMILY, "first_given_name": HOSTILE_GIVEN}},
+    )
 
     agent = browser.new_context(locale="fr-FR", viewport={"width": 420, "height": 900})
     page = agent.new_page()
@@ -298,3 +372,57 @@ def test_the_api_documentation_renders_under_its_policy(site, page):
     assert sorted(options.all_inner_texts()) == sorted(SERVICES)
     shot(page, "api-docs")
     assert [p for p in problems if "Content Security Policy" in p or "pageerror" in p] == []
+
+
+def test_the_doctor_sees_that_an_identity_is_provisional(site, page):
+    """The demo's Henri Lagrange is validated; a new online patient is not."""
+    reference, _ = book_online(page, site, "Provisoire", "Aline", "05 55 81 22 40", soonest=True)
+    booking = database("booking")
+    patient_id = booking["appointments"].find_one({"reference": reference})["patient_id"]
+    problems = watch(page)
+    login(page, site, "/medecin", "dr.martin")
+    expect(page.locator("#week[data-loaded='1']")).to_be_attached(timeout=20_000)
+    for _ in range(8):
+        item = page.locator("li.appointment", has_text="Aline Provisoire")
+        for tab in page.get_by_role("tab", name=re.compile(r"[1-9]\d* rendez-vous")).all():
+            tab.click()
+            if item.filter(visible=True).count():
+                break
+        if item.filter(visible=True).count():
+            break
+        page.get_by_role("button", name="Semaine suivante").click()
+        expect(page.locator("#week[data-loaded='1']")).to_be_attached(timeout=20_000)
+    visible = item.filter(visible=True).first
+    expect(visible).to_contain_text("identité provisoire")
+    assert patient_id  # the booking made a provisional identity of its own
+    shot(page, "doctor-provisional-in-agenda")
+    assert problems == []
+
+
+def test_a_patient_signs_in_with_the_code_sent_to_the_address_given_at_the_desk(site, page):
+    """The demo's Marcelle Dupuis was validated with her e-mail: the code lands in the
+    embedded mail catcher (var/mail), she types it and sees her appointments and record."""
+    problems = watch(page)
+    page.goto(site + "/mon-espace")
+    page.get_by_label("Adresse électronique").fill("marcelle.dupuis@example.org")
+    page.get_by_role("button", name="Recevoir un code").click()
+    expect(page.locator("#message")).to_contain_text("un code vient", timeout=20_000)
+    mail = RUNNING["data"] / "mail"
+    for _ in range(100):
+        sent = sorted(mail.glob("*.eml"))
+        if sent:
+            break
+        page.wait_for_timeout(100)
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(sent[-1].read_bytes(), policy=email.policy.default)
+    assert message["To"] == "marcelle.dupuis@example.org"
+    code = re.search(r"\b(\d{6})\b", message.get_content()).group(1)
+    page.get_by_label("Code reçu (6 chiffres, valable 10 minutes)").fill(code)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#signed-in")).to_contain_text("Marcelle", timeout=20_000)
+    expect(page.locator("#appointments tr").first).to_contain_text(re.compile(r"[A-Z]{3}-"))
+    expect(page.locator("#record")).to_contain_text("Antécédents")
+    shot(page, "patient-space")
+    assert problems == []

@@ -188,15 +188,19 @@ def search(
     query: dict = {"merged_into": {"$exists": False}}
     if phone:
         query["phone"] = phone
-    if family_name:
-        prefix = {"$regex": "^" + re.escape(name_key(family_name))}
-        query["$or"] = [{"birth_key": prefix}, {"used_key": prefix}]
     if birth_date:
         query["birth_date"] = {"$eq": _as_datetime(birth_date)}
-    if len(query) == 1:
-        return []
-    found = Patient._get_collection().find(query).sort([("birth_key", 1), ("_id", 1)])
-    return [Patient._from_son(d) for d in found.limit(limit)]
+    if not family_name:
+        if len(query) == 1:
+            return []
+        queries = [query]
+    else:  # one query per name key, not an $or (a SecantusDB divergence, see the README)
+        prefix = {"$regex": "^" + re.escape(name_key(family_name))}
+        queries = [{**query, key: prefix} for key in ("birth_key", "used_key")]
+    collection = Patient._get_collection()
+    found = {d["_id"]: d for q in queries for d in collection.find(q).limit(limit)}
+    ordered = sorted(found.values(), key=lambda d: (d.get("birth_key", ""), d["_id"]))
+    return [Patient._from_son(d) for d in ordered[:limit]]
 
 
 def _as_datetime(day: date) -> datetime:
