@@ -30,9 +30,13 @@ from flask_smorest import abort
 _KEY_ALGORITHMS = ((Ed25519PublicKey, "EdDSA"), (RSAPublicKey, "RS256"))
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 ROLES = ("patient", "agent", "coordinator", "doctor", "operator")
-# what a patient token opens (its ``scope`` claim): the patient's account, or one
-# appointment (a token without a scope opens nothing of a patient's)
+# what a patient token opens (its ``relais_scope`` claim, a name of Relais's own so that
+# no provider's standard ``scope`` is ever read as one): the patient's account, or one
+# appointment (a token without it opens nothing of a patient's)
+SCOPE_CLAIM = "relais_scope"
 PATIENT_ACCOUNT, ONE_APPOINTMENT = "account", "appointment"
+# the gateway's own calls to a service's internal paths (the patients' sign-in)
+GATEWAY_CALL = "gateway"
 
 
 @dataclass(frozen=True)
@@ -56,14 +60,20 @@ class Principal:
         """A patient's own id, from a token of their account (signed in with a one-time
         code sent to the contact recorded when staff validated their identity).  None
         for anyone else, and for a token that opens one appointment only."""
-        if self.role == "patient" and self.claims.get("scope") == PATIENT_ACCOUNT:
+        if self.role == "patient" and self.claims.get(SCOPE_CLAIM) == PATIENT_ACCOUNT:
             return self.subject
         return None
 
     @property
+    def is_gateway(self) -> bool:
+        """The gateway calling a service's internal path, with a token it signed itself (of
+        the least role: anywhere else it opens what an anonymous caller may)."""
+        return self.role == "patient" and self.claims.get(SCOPE_CLAIM) == GATEWAY_CALL
+
+    @property
     def appointment_reference(self) -> str | None:
         """The one appointment a patient token from a manage token opens, or None."""
-        if self.role == "patient" and self.claims.get("scope") == ONE_APPOINTMENT:
+        if self.role == "patient" and self.claims.get(SCOPE_CLAIM) == ONE_APPOINTMENT:
             return self.claims.get("reference")
         return None
 

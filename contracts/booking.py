@@ -47,12 +47,19 @@ class Identity(Schema):
     )
 
 
-class PatientValidated(Identity):
+class ByStaff(Schema):
+    """Who did it (staff id and role), for the patient's access log."""
+
+    by = fields.String(allow_none=True, load_default=None)
+    role = fields.String(allow_none=True, load_default=None)
+
+
+class PatientValidated(Identity, ByStaff):
     validated_at = fields.AwareDateTime(required=True, format="iso")
     document = fields.String(required=True)
 
 
-class PatientMerged(Schema):
+class PatientMerged(ByStaff):
     patient_id = fields.String(required=True, metadata={"description": "the merged identity"})
     into = fields.String(required=True, metadata={"description": "the identity it joined"})
     at = fields.AwareDateTime(required=True, format="iso")
@@ -132,7 +139,13 @@ _IDENTITY = {
     "identity_status": "provisional",
     "has_gp": "no",
 }
-_MERGE = {"patient_id": "pat-0042", "into": "pat-0007", "at": "2026-11-30T08:05:00+00:00"}
+_MERGE = {
+    "patient_id": "pat-0042",
+    "into": "pat-0007",
+    "at": "2026-11-30T08:05:00+00:00",
+    "by": "agent-1",
+    "role": "agent",
+}
 
 EVENTS = [
     EventType(
@@ -164,6 +177,8 @@ EVENTS = [
             "identity_status": "validated",
             "validated_at": "2026-11-30T08:05:00+00:00",
             "document": "cni",
+            "by": "agent-1",
+            "role": "agent",
         },
         description="Staff checked the identity against a high-trust identity document.",
         subject="patient id",

@@ -67,8 +67,10 @@ INTERNAL = {"booking": ("sign-in",)}
 
 
 def _internal(service: str, rest: str) -> bool:
-    first = posixpath.normpath("/" + rest).lstrip("/").split("/", 1)[0]
-    return first in INTERNAL.get(service, ())
+    """Any segment, as sent or with dot segments resolved, naming an internal path (the
+    service also refuses them to anything but the gateway's own token)."""
+    segments = set(rest.split("/")) | set(posixpath.normpath("/" + rest).split("/"))
+    return bool(segments & set(INTERNAL.get(service, ())))
 
 
 def blueprint(limiter) -> Blueprint:

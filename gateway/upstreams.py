@@ -12,6 +12,8 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 
+from urllib.parse import quote
+
 import urllib3
 
 from chassis.errors import error_body
@@ -61,6 +63,13 @@ class InProcessUpstream:
         return self.app(environ, start_response)
 
 
+def forwarded_path(path: str) -> str:
+    """The decoded path the gateway routed, encoded again for the service: the service
+    decodes it once and routes exactly what the gateway saw (a ``%2F``, ``%3F`` or
+    ``%2573`` in the address stays a character of one segment, never a new path)."""
+    return quote(path.encode("latin-1"), safe="/")  # WSGI paths are latin-1 text of bytes
+
+
 class HttpUpstream:
     """Forward over HTTP with a pool of keep-alive connections."""
 
@@ -73,7 +82,7 @@ class HttpUpstream:
     def __call__(self, environ: dict, start_response, prefix: str):
         path = environ.get("PATH_INFO", "")[len(prefix) :] or "/"
         query = environ.get("QUERY_STRING")
-        url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
+        url = f"{self.base_url}{forwarded_path(path)}" + (f"?{query}" if query else "")
         headers = {
             key[5:].replace("_", "-").title(): value
             for key, value in environ.items()

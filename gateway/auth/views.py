@@ -20,7 +20,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
 
-from chassis.auth import ONE_APPOINTMENT, PATIENT_ACCOUNT
+from chassis.auth import GATEWAY_CALL, ONE_APPOINTMENT, PATIENT_ACCOUNT
 from chassis.problems import Problem
 from gateway.auth.accounts import LoginFailed, authenticate, issue_refresh, rotate_refresh
 from gateway.auth.keys import jwk
@@ -41,7 +41,9 @@ class RefreshIn(Schema):
 
 class PatientIn(Schema):
     reference = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}-[0-9A-Z]{4}$"))
-    token = fields.String(required=True, validate=validate.Length(min=10, max=100))
+    token = fields.String(
+        required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{10,100}$", error="a manage code")
+    )
 
 
 class CodeIn(Schema):
@@ -66,7 +68,9 @@ def _body(schema: Schema) -> dict:
 def _booking(path: str, body: dict) -> tuple[int, dict]:
     """Booking's answer to the gateway's own call, passed on in the one error shape."""
     state = current_app.extensions["relais_gateway"]
-    headers = {"X-Request-Id": g.get("request_id") or ""}
+    # booking answers its sign-in paths to the gateway only: a token of its own, for a moment
+    mine = state.issuer.issue("relais-gateway", "patient", ttl=30, relais_scope=GATEWAY_CALL)
+    headers = {"X-Request-Id": g.get("request_id") or "", "Authorization": f"Bearer {mine}"}
     status, answer = state.call("booking", path, headers, method="POST", body=body)
     if status >= 500 and not answer:
         abort(502, message="the booking service did not answer")
@@ -148,7 +152,7 @@ def blueprint(limiter) -> Blueprint:
             data["reference"],
             "patient",
             ttl=PATIENT_TTL,
-            scope=ONE_APPOINTMENT,
+            relais_scope=ONE_APPOINTMENT,
             reference=data["reference"],
         )
         return jsonify(_patient_token(token, ONE_APPOINTMENT, reference=data["reference"]))
@@ -173,7 +177,9 @@ def blueprint(limiter) -> Blueprint:
             return jsonify(body), status
         state = current_app.extensions["relais_gateway"]
         patient_id = body["patient_id"]
-        token = state.issuer.issue(patient_id, "patient", ttl=PATIENT_TTL, scope=PATIENT_ACCOUNT)
+        token = state.issuer.issue(
+            patient_id, "patient", ttl=PATIENT_TTL, relais_scope=PATIENT_ACCOUNT
+        )
         return jsonify(_patient_token(token, PATIENT_ACCOUNT, subject=patient_id))
 
     @bp.get("/.well-known/jwks.json")

@@ -26,9 +26,13 @@
       caller.given_names && caller.given_names.length > 1 ? "prénoms : " + caller.given_names.join(", ") : null,
     ].filter(Boolean).join(" · ");
     const provisional = caller.identity_status === "provisional" && !caller.merged_into;
-    $("caller-banner").classList.toggle("hidden", !provisional);
-    $("caller-banner").textContent = provisional
-      ? "Identité provisoire : déclarée en ligne ou au téléphone, pas encore vérifiée sur une pièce d'identité." : "";
+    $("caller-banner").classList.toggle("hidden", !provisional && !caller.legacy);
+    $("caller-banner").textContent = [
+      provisional ? "Identité provisoire : déclarée en ligne ou au téléphone, pas encore vérifiée sur une pièce d'identité."
+        + " Elle se valide à l'accueil, une fois l'arrivée du patient notée." : null,
+      caller.legacy ? "Identité reprise de l'ancien système, où deux homonymes pouvaient partager un dossier :"
+        + " vérifiez qu'elle ne concerne qu'une personne avant d'enregistrer un courriel de connexion." : null,
+    ].filter(Boolean).join(" ");
     $("validate").classList.toggle("hidden", Boolean(caller.merged_into));
     $("v-email").value = (caller.sign_in && caller.sign_in.email) || caller.email || "";
     $("v-phone").value = (caller.sign_in && caller.sign_in.phone) || "";

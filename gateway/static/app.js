@@ -70,6 +70,7 @@ const Relais = {
     not_merged: "Cette identité n'est rattachée à aucune autre.",
     identity_changed: "L'identité vient d'être modifiée par quelqu'un d'autre : rechargez-la.",
     not_your_patient: "Ce patient n'est pas suivi sur vos lieux.",
+    not_at_the_desk: "L'identité se valide à l'accueil : notez d'abord l'arrivée du patient (bouton « Arrivé(e) »), puis vérifiez sa pièce d'identité.",
     patient_id_for_staff: "Seul le personnel prend rendez-vous pour un patient déjà connu.",
     code_invalid: "Ce code n'est pas valable (erroné, expiré ou déjà utilisé).",
     sign_in_locked: "Trop de codes erronés : réessayez dans 15 minutes avec un nouveau code.",

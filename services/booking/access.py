@@ -25,12 +25,15 @@ patient's appointments) keep only the caller's sites rather than refuse.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from flask import request
 from flask_smorest import abort
 
 from chassis.auth import Principal, principal, require
 from chassis.problems import NotFound
-from services.booking.documents import Appointment, WaitlistEntry, WeekState
+from services.booking.documents import Appointment, WeekState
+from services.booking.domain import now_utc
 from services.booking.handlers import appointments, patients
 
 STAFF = ("agent", "coordinator", "doctor", "operator")
@@ -153,10 +156,9 @@ def own_patient(patient_id: str) -> set[str] | None:
 
 
 def _patient_sites(patient_ids: list[str]) -> set[str]:
-    """Where these identities have (had) an appointment or wait on a list."""
-    query = {"patient_id": {"$in": patient_ids}}
-    sites = set(Appointment._get_collection().distinct("site_id", query))
-    return sites | set(WaitlistEntry._get_collection().distinct("site_id", query))
+    """Where these identities have (had) an appointment that was not cancelled."""
+    query = {"patient_id": {"$in": patient_ids}, "status": {"$ne": "cancelled"}}
+    return set(Appointment._get_collection().distinct("site_id", query))
 
 
 def require_patient(who: Principal, patient_id: str) -> None:
@@ -167,3 +169,36 @@ def require_patient(who: Principal, patient_id: str) -> None:
         return
     if not sites & _patient_sites(patients.group(patient_id)):
         abort(403, message="this patient is not one of your sites'", code="not_your_patient")
+
+
+DESK_HOURS = 12
+
+
+def require_at_the_desk(who: Principal, *patient_ids: str) -> None:
+    """Validating or merging an identity needs the person at the desk: an appointment of
+    one of these identities (or of those merged into them) checked in during the last
+    DESK_HOURS hours, in a site-week where the caller acts.  A call centre can book, move
+    and cancel; it cannot tell from a voice whose identity document it would be."""
+    ids = sorted({i for patient_id in patient_ids for i in patients.group(patient_id)})
+    since = now_utc() - timedelta(hours=DESK_HOURS)
+    seen = Appointment._get_collection().find(
+        {"patient_id": {"$in": ids}, "status": {"$in": ["checked_in", "completed"]}},
+        {"site_id": 1, "week": 1, "history": 1},
+    )
+    for doc in seen:
+        arrived = [
+            h
+            for h in doc.get("history", [])
+            if h.get("status") == "checked_in" and _aware(h["at"]) >= since
+        ]
+        if arrived and may_act(who, doc["site_id"], doc["week"]):
+            return
+    abort(
+        403,
+        message="identities are validated at the desk: note the patient's arrival first",
+        code="not_at_the_desk",
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

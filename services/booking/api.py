@@ -15,7 +15,7 @@ from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from chassis.auth import require, require_site
+from chassis.auth import principal, require, require_site
 from chassis.idempotent_requests import idempotent
 from chassis.problems import NotFound
 from contracts import birthplaces
@@ -28,6 +28,7 @@ from services.booking.access import (
     own_patient,
     patient_subject,
     require_act,
+    require_at_the_desk,
     require_patient,
     require_read,
     staff,
@@ -227,7 +228,7 @@ class Complete(MethodView):
 @blp.route("/patients")
 class Patients(MethodView):
     @blp.arguments(s.PatientQuery, location="query")
-    @blp.response(200, s.PatientOut(many=True))
+    @blp.response(200, s.PatientFound(many=True))
     def get(self, args):
         """Find a caller: by birth or used name (accents and case ignored) and birth date,
         or by phone (merged identities are found through the one they joined)."""
@@ -280,9 +281,11 @@ class Validate(MethodView):
     @blp.arguments(s.ValidateIn)
     @blp.response(200, s.PatientOut)
     def post(self, data, patient_id):
-        """Validate the identity against a high-trust identity document seen at the desk."""
+        """Validate the identity against a high-trust identity document seen at the desk
+        (the patient's arrival noted there within the last hours)."""
         who, patient = _staff_on_patient(patient_id)
-        return identities.validate(
+        require_at_the_desk(who, patient_id)
+        validated = identities.validate(
             patient,
             who,
             document=data["document"],
@@ -291,6 +294,9 @@ class Validate(MethodView):
             ins=data["ins"],
             confirm_new=data["confirm_new"],
         )
+        sender = current_app.extensions["relais_code_sender"]
+        sign_in.contact_moved(patient.sign_in, validated.sign_in, sender)
+        return validated
 
 
 @blp.route("/patients/<patient_id>/merge")
@@ -302,6 +308,7 @@ class Merge(MethodView):
         who, source = _staff_on_patient(patient_id)
         target = patients.get(data["into"])
         require_patient(who, target.id)
+        require_at_the_desk(who, source.id, target.id)
         return identities.merge(source, target, who, data["reason"])
 
 
@@ -337,6 +344,7 @@ class SignInCodes(MethodView):
     def post(self, data):
         """Send a one-time code to an account's sign-in contact (the same answer whether or
         not the contact is an account's). The gateway's ``/auth/patient/code`` calls this."""
+        _gateway_only()
         sign_in.request_code(data["contact"], current_app.extensions["relais_code_sender"])
         return {"message": "if this contact signs in to an account, a code is on its way"}
 
@@ -348,7 +356,16 @@ class SignInVerify(MethodView):
     def post(self, data):
         """The patient a code opens. Internal: the gateway's ``/auth/patient/verify`` calls
         it and issues the token; the edge refuses it from outside."""
+        _gateway_only()
         return {"patient_id": sign_in.verify(data["contact"], data["code"], data.get("patient_id"))}
+
+
+def _gateway_only() -> None:
+    """The sign-in paths answer the gateway's own token only; to anyone else, nothing is
+    there (the edge does not forward them either)."""
+    who = principal()
+    if who is None or not who.is_gateway:
+        raise NotFound("path", "")
 
 
 @blp.route("/birth-places")
@@ -396,6 +413,8 @@ class Waitlist(MethodView):
         motifs.get(data["site_id"], data["motif"])
         who = staff()
         _may_book_for(who, data.get("patient_id"))
+        if who is not None:  # staff put people on the lists of their own sites
+            require_read(who, data["site_id"])
         if data.get("patient_id"):
             patient = patients.live(data["patient_id"])
         else:  # a new person: a provisional identity of their own

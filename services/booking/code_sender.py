@@ -43,6 +43,10 @@ class CodeSender:
     def send_email(self, address: str, code: str, minutes: int) -> None:
         raise CodeNotSent("email_unavailable", "sign-in codes cannot be sent by e-mail here")
 
+    def send_notice(self, address: str, text: str) -> None:
+        """A short notice about the account (its sign-in contact changed), by e-mail."""
+        raise CodeNotSent("email_unavailable", "notices cannot be sent by e-mail here")
+
     def send_sms(self, phone: str, code: str, minutes: int) -> None:
         raise CodeNotSent(
             "sms_unavailable", "sign-in codes cannot be sent by SMS yet: use your e-mail"
@@ -96,12 +100,18 @@ class SmtpCodeSender(CodeSender):
         self.timeout = timeout
 
     def send_email(self, address: str, code: str, minutes: int) -> None:
+        self._send(address, "Votre code de connexion Relais", message_text(code, minutes))
+
+    def send_notice(self, address: str, text: str) -> None:
+        self._send(address, "Votre espace Relais", text)
+
+    def _send(self, address: str, subject: str, text: str) -> None:
         message = EmailMessage()
         message["From"] = self.settings.sender
         message["To"] = address
-        message["Subject"] = "Votre code de connexion Relais"
+        message["Subject"] = subject
         message["Message-ID"] = make_msgid(domain=self.settings.sender.rpartition("@")[2] or None)
-        message.set_content(message_text(code, minutes))
+        message.set_content(text)
         try:
             with self._connect() as smtp:
                 if self.settings.username:

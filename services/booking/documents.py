@@ -139,6 +139,7 @@ class Patient(OutboxDocument):
     used_key = StringField()
     given_key = StringField(required=True)
     created_via = StringField()  # online | phone | walk_in | waitlist | staff
+    legacy = BooleanField()  # taken over from before identities (may mix two people)
     created_at = DateTimeField(required=True)
     meta = {
         "db_alias": ALIAS,
@@ -165,6 +166,7 @@ class SignInCode(Document):
     code_hash = StringField(required=True)
     expires_at = DateTimeField(required=True)
     used = BooleanField(default=False)
+    tries = IntField(default=0)  # compared so many times (each reserved before comparing)
     created_at = DateTimeField(required=True)
     meta = {"db_alias": ALIAS, "collection": "sign_in_codes", "indexes": ["contact_key"]}
 
@@ -173,7 +175,9 @@ class SignInAccount(Document):
     """A sign-in contact's counters: codes sent lately, wrong tries, a lock."""
 
     id = StringField(primary_key=True)  # hash of the contact
-    sent = ListField(DateTimeField(), default=list)  # when codes were sent (last day)
+    # codes sent in the current windows (services/booking/handlers/sign_in.py):
+    # w<i> is the window's number, c<i> its count
+    w0, c0, w1, c1 = IntField(), IntField(default=0), IntField(), IntField(default=0)
     failures = IntField(default=0)
     locked_until = DateTimeField()
     meta = {"db_alias": ALIAS, "collection": "sign_in_accounts"}

@@ -62,15 +62,21 @@ def patient_registered(patient) -> dict:
     return _event("booking.patient.registered.v2", identity(patient), patient.id)
 
 
-def patient_validated(patient, at, document: str) -> dict:
-    data = {**identity(patient), "validated_at": at, "document": document}
+def patient_validated(patient, at, document: str, who=None) -> dict:
+    data = {**identity(patient), "validated_at": at, "document": document, **_by(who)}
     return _event("booking.patient.validated.v1", data, patient.id)
 
 
-def patient_merged(patient_id: str, into: str, at, reason: str, *, undone: bool = False) -> dict:
+def patient_merged(
+    patient_id: str, into: str, at, reason: str, who=None, *, undone: bool = False
+) -> dict:
     verb = "unmerged" if undone else "merged"
-    data = {"patient_id": patient_id, "into": into, "at": at, "reason": reason}
+    data = {"patient_id": patient_id, "into": into, "at": at, "reason": reason, **_by(who)}
     return _event(f"booking.patient.{verb}.v1", data, patient_id)
+
+
+def _by(who) -> dict:
+    return {"by": who.subject, "role": who.role} if who is not None else {}
 
 
 def reminder_due(appt, lead: str, patient) -> dict:

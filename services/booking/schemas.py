@@ -267,7 +267,29 @@ class SignInContact(Schema):
         return data
 
 
+class PatientBrief(Schema):
+    """Who an identity is, and no more: what the identities alike show, at any site."""
+
+    id = Text()
+    identity_status = Text(metadata={"description": "provisional | validated"})
+    birth_name = Text()
+    used_name = Text(allow_none=True)
+    first_given_name = Text()
+    used_given_name = Text(allow_none=True)
+    birth_date = fields.Date()
+    sex = Text()
+    birth_place_label = fields.Function(lambda p: birthplaces.label(p.birth_place))
+
+
+class PatientFound(PatientBrief):
+    """A search result: the brief identity and the phone the call centre checks with."""
+
+    phone = Text()
+
+
 class PatientOut(Schema):
+    """The whole identity (staff of its sites, its own account)."""
+
     id = Text()
     identity_status = Text(metadata={"description": "provisional | validated"})
     birth_name = Text()
@@ -285,6 +307,9 @@ class PatientOut(Schema):
     email = Text(allow_none=True)
     sign_in = fields.Nested(SignInContact, allow_none=True)
     has_gp = Text()
+    legacy = fields.Boolean(
+        metadata={"description": "taken over from before identities: check it holds one person"}
+    )
     merged_into = Text(allow_none=True, metadata={"description": "the identity this one joined"})
     merged_identities = fields.List(
         Text(), metadata={"description": "GET /patients/{id}: the identities merged into this one"}
@@ -324,7 +349,7 @@ class UnmergeIn(Schema):
 
 
 class CandidateOut(Schema):
-    patient = fields.Nested(PatientOut)
+    patient = fields.Nested(PatientBrief)
     level = Text(metadata={"description": "exact | probable | possible"})
     same = fields.List(Text())
     different = fields.List(Text())

@@ -69,6 +69,31 @@ def disclosed(who: Principal, patient_ids, site_id: str, reason: str) -> None:
         AuditEntry.objects.insert(entries, load_bulk=False)
 
 
+def identity_changed(event, action: str, patient_ids, reason: str) -> None:
+    """What booking's desk did to an identity, in each identity's trail: a validation can
+    open the record to a sign-in contact, a merge joins two records, so the patient sees
+    who did it.  Once per event (ids derived from the event's), whatever the deliveries."""
+    data = event.data
+    entries = AuditEntry._get_collection()
+    for patient_id in patient_ids:
+        entries.update_one(
+            {"_id": f"identity|{event.id}|{patient_id}"},
+            {
+                "$setOnInsert": {
+                    "at": clock.now(),
+                    "actor": data.get("by") or "booking",
+                    "role": data.get("role") or "staff",
+                    "patient_id": patient_id,
+                    "action": action,
+                    "purpose": "identity_vigilance",
+                    "outcome": "allowed",
+                    "reason": reason,
+                }
+            },
+            upsert=True,
+        )
+
+
 # -- the safety net ----------------------------------------------------------------
 def _about(view_args: dict) -> tuple[str | None, str | None]:
     """The patient (and site) a request was about, from its path or body ids."""

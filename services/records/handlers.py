@@ -13,7 +13,7 @@ from chassis import outbox
 from chassis.problems import Conflict, Forbidden, NotFound
 from contracts.catalog import catalog
 from contracts.weeks import IsoWeek
-from services.records import clock, people
+from services.records import audit, clock, people
 from services.records.documents import (
     Consultation,
     Counter,
@@ -94,13 +94,17 @@ def patient_validated(event) -> None:
             },
             upsert=True,
         )
+    audit.identity_changed(event, "validate_identity", [data["patient_id"]], data["document"])
 
 
 def identity_linked(event) -> None:
     """booking.patient.merged / unmerged: which identity a merged one joined, if any.
     Records themselves are not touched (services/records/people.py)."""
     data = event.data
-    into = data["into"] if event.type.startswith("booking.patient.merged.") else None
+    merged = event.type.startswith("booking.patient.merged.")
+    into = data["into"] if merged else None
+    action = "merge_identity" if merged else "unmerge_identity"
+    audit.identity_changed(event, action, [data["patient_id"], data["into"]], data["reason"])
     collection = IdentityLink._get_collection()
     with contextlib.suppress(DuplicateKeyError):  # a newer event is applied already
         collection.update_one(

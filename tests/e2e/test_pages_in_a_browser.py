@@ -195,6 +195,9 @@ def test_the_desk_links_a_provisional_identity_to_the_validated_one_and_undoes_i
     provisional = rows.filter(has_text="identité provisoire")
     provisional.get_by_role("button").click()
     expect(page.locator("#caller-banner")).to_be_visible()
+    # she is at the desk: her arrival first, then her identity document
+    page.get_by_role("button", name="Arrivé(e)").click()
+    expect(page.locator("#message")).to_contain_text("Arrivée notée", timeout=20_000)
     link = page.get_by_role("button", name=re.compile("Rattacher à Marcelle Dupuis"))
     expect(link).to_be_visible(timeout=20_000)
     expect(page.locator("#candidates")).to_contain_text("identique")

@@ -34,9 +34,18 @@ def recorded(booked: dict) -> None:
     assert wait_until(lambda: Visit.objects(id=booked["id"]).count() == 1)
 
 
-def validate(edge, staff: dict, patient_id: str, email: str | None = None, **extra) -> dict:
+def arrive(edge, staff: dict, booked: dict) -> None:
+    """The patient is at the desk: their arrival is noted."""
+    response = edge.post(f"/api/booking/appointments/{booked['reference']}/check-in", headers=staff)
+    assert response.status_code == 200, response.get_json()
+
+
+def validate(edge, staff: dict, booked: dict, email: str | None = None, **extra) -> dict:
+    """At the desk: the patient of ``booked`` arrives, staff check their identity document."""
+    arrive(edge, staff, booked)
     body = {"document": "cni", "sign_in": {"email": email} if email else {}, **extra}
-    response = edge.post(f"/api/booking/patients/{patient_id}/validate", json=body, headers=staff)
+    path = f"/api/booking/patients/{booked['patient_id']}/validate"
+    response = edge.post(path, json=body, headers=staff)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 

@@ -17,6 +17,8 @@ follows, together, so none happens without the others.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from chassis import outbox
 from chassis.auth import Principal
 from chassis.context import request_id
@@ -57,6 +59,14 @@ def candidates(patient: Patient, limit: int = 10) -> list[tuple[Patient, Likenes
             found.append((Patient._from_son(son), alike))
     found.sort(key=lambda pair: (LEVELS[pair[1].level], pair[0].id))
     return found[:limit]
+
+
+def _stored(value):
+    """A value as the database keeps it (BSON has no plain date: a birth date is a
+    datetime at midnight)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def _entry(action: str, who: Principal, **extra) -> dict:
@@ -107,6 +117,7 @@ def validate(
 ) -> Patient:
     """Validated against ``document``: traits corrected, sign-in contact and INS kept."""
     _usable(patient)
+    corrections = {k: _stored(v) for k, v in corrections.items()}
     corrected = {**patient.to_mongo().to_dict(), **corrections}
     if corrections.get("first_given_name") and "given_names" not in corrections:
         rest = [g for g in (patient.given_names or [])[1:]]
@@ -135,7 +146,7 @@ def validate(
     if ins:
         changes["ins"] = ins
     validated = Patient._from_son({**corrected, **changes})
-    event = events.patient_validated(validated, now, document)
+    event = events.patient_validated(validated, now, document, who)
     query = {"_id": patient.id, "merged_into": {"$exists": False}}
     if patient.identity_status == PROVISIONAL:
         query["identity_status"] = PROVISIONAL
@@ -160,7 +171,7 @@ def merge(source: Patient, target: Patient, who: Principal, reason: str) -> Pati
             "target_not_validated", "merge into a validated identity (validate it first)"
         )
     now = now_utc()
-    event = events.patient_merged(source.id, target.id, now, reason)
+    event = events.patient_merged(source.id, target.id, now, reason, who)
     query = {"_id": source.id, "identity_status": PROVISIONAL, "merged_into": {"$exists": False}}
     if Patient._get_collection().count_documents({"merged_into": source.id}, limit=1):
         raise _changed()  # nothing is merged into a provisional identity; never a chain
@@ -174,7 +185,7 @@ def unmerge(source: Patient, who: Principal, reason: str) -> Patient:
     if not source.merged_into:
         raise IdentityRefused("not_merged", "this identity is not merged into another")
     target = source.merged_into
-    event = events.patient_merged(source.id, target, now_utc(), reason, undone=True)
+    event = events.patient_merged(source.id, target, now_utc(), reason, who, undone=True)
     entry = _entry("unmerged", who, other_id=target, reason=reason)
     query = {"_id": source.id, "merged_into": target}
     update = {"$unset": {"merged_into": ""}, "$push": {"history": entry}}

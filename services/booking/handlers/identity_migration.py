@@ -45,6 +45,9 @@ def _new_shape(doc: dict, now) -> tuple[dict, dict | None]:
         "birth_key": name_key(birth_name),
         "given_key": name_key(given),
         "identity_status": PROVISIONAL,
+        # one id may hold two people (homonyms, or a booking under another's name): the
+        # desk is shown it, to check before recording a sign-in contact
+        "legacy": True,
     }
     check_in = _check_in(doc["_id"])
     entry = {"action": "migrated", "at": now, "by": "migration", "role": "operator"}

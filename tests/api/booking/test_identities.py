@@ -1,19 +1,27 @@
 """Identity vigilance at the desk, on the booking API: who may validate, merge and unmerge,
 what each needs, and that a refusal changes nothing."""
 
+from datetime import date, timedelta
+
 import pytest
 
-from services.booking.documents import Patient
+from services.booking.documents import Appointment, Patient
+from services.booking.domain import now_utc
 from tests.support.booking import book, book_for, first_slots, patient, snapshot
 
 INS = {"matricule": "279035121518989", "oid": "1.2.250.1.213.1.4.10"}
 
 
 @pytest.fixture
-def two(client, week):
-    """Two provisional identities of the same person (booked online twice)."""
+def two(client, agent, week):
+    """Two provisional identities of the same person (booked online twice), who has come
+    to the desk (both arrivals noted)."""
     first, second = first_slots(client, 2)
-    return book(client, first["id"]).get_json(), book(client, second["id"]).get_json()
+    booked = book(client, first["id"]).get_json(), book(client, second["id"]).get_json()
+    for one in booked:
+        arrived = client.post(f"/appointments/{one['reference']}/check-in", headers=agent)
+        assert arrived.status_code == 200
+    return booked
 
 
 def post(client, path, body, headers):
@@ -167,3 +175,63 @@ def test_a_booking_declares_the_strict_traits(client, week, changes, field):
     assert refused.status_code == 422
     assert field in refused.get_json()["errors"]["json"]["patient"]
     assert Patient.objects.count() == 0
+
+
+def test_an_identity_is_validated_only_at_the_desk(client, agent, bearer, week):
+    first = first_slots(client, 1)[0]
+    booked = book(client, first["id"]).get_json()
+    path = f"/patients/{booked['patient_id']}/validate"
+    before = snapshot()
+    by_phone = post(client, path, {"document": "cni", "sign_in": {"email": "a@b.fr"}}, agent)
+    assert by_phone.status_code == 403 and by_phone.get_json()["code"] == "not_at_the_desk"
+    assert snapshot() == before
+    client.post(f"/appointments/{booked['reference']}/check-in", headers=agent)
+    # arrived yesterday morning, say: too long ago to count as at the desk now
+    Appointment._get_collection().update_one(
+        {"reference": booked["reference"]},
+        {"$set": {"history.1.at": now_utc() - timedelta(hours=13)}},
+    )
+    assert post(client, path, {"document": "cni"}, agent).status_code == 403
+    Appointment._get_collection().update_one(
+        {"reference": booked["reference"]}, {"$set": {"history.1.at": now_utc()}}
+    )
+    # at the desk, but of another site than the caller's
+    other_site = bearer("coordinator", sites=["site-gueret"])
+    assert post(client, path, {"document": "cni"}, other_site).status_code == 403
+    done = post(client, path, {"document": "cni", "sign_in": {"email": "a@b.fr"}}, agent)
+    assert done.status_code == 200
+
+
+def test_a_birth_date_corrected_from_the_document_is_kept(client, agent, two):
+    body = {"document": "cni", "corrections": {"birth_date": "1951-04-13"}}
+    done = post(client, f"/patients/{two[0]['patient_id']}/validate", body, agent)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["birth_date"] == "1951-04-13"
+
+
+def test_identities_of_other_sites_show_who_they_are_and_nothing_more(client, agent, two):
+    known, again = two
+    body = {
+        "document": "cni",
+        "sign_in": {"email": "jeanne@example.org"},
+        "ins": INS,
+    }
+    post(client, f"/patients/{known['patient_id']}/validate", body, agent)
+    alike = client.get(f"/patients/{again['patient_id']}/candidates", headers=agent).get_json()
+    found = client.get("/patients", query_string={"family_name": "dupont"}, headers=agent)
+    for shown in [alike[0]["patient"], *found.get_json()]:
+        assert not {"email", "sign_in", "ins", "validation", "has_gp"} & set(shown)
+    assert "phone" not in alike[0]["patient"]
+
+
+def test_staff_put_people_on_the_waiting_lists_of_their_own_sites_only(client, bearer, two):
+    body = {
+        "site_id": "site-ajain",
+        "motif": "consultation",
+        "latest_date": (date.today() + timedelta(weeks=4)).isoformat(),
+        "patient_id": two[0]["patient_id"],
+    }
+    elsewhere = bearer("coordinator", sites=["site-gueret"])
+    refused = client.post("/waitlist", json=body, headers=elsewhere)
+    assert refused.status_code == 403
+    assert client.post("/waitlist", json=body, headers=bearer("agent")).status_code == 201

@@ -21,7 +21,7 @@ def two_patients(client, week):
 @pytest.fixture
 def my_token(bearer, two_patients):
     mine = two_patients[0]
-    return bearer("patient", sub=mine["patient_id"], scope="account")
+    return bearer("patient", sub=mine["patient_id"], relais_scope="account")
 
 
 def test_a_patient_token_opens_the_patients_own_appointment(client, two_patients, my_token):
@@ -95,7 +95,7 @@ def test_a_patient_token_books_as_an_online_patient(client, two_patients, my_tok
 def test_a_token_for_one_appointment_opens_that_appointment_only(client, bearer, two_patients):
     mine, theirs = two_patients
     scoped = bearer(
-        "patient", sub=mine["reference"], scope="appointment", reference=mine["reference"]
+        "patient", sub=mine["reference"], relais_scope="appointment", reference=mine["reference"]
     )
     assert client.get(f"/appointments/{mine['reference']}", headers=scoped).status_code == 200
     assert client.get(f"/appointments/{theirs['reference']}", headers=scoped).status_code == 404

@@ -203,7 +203,7 @@ def test_each_role_gets_the_expected_status_on_each_target_and_each_case_is_audi
 ):
     subject, token_role, sites = ROLES[role]
     # a patient's token is their account's (signed in with a one-time code)
-    scope = {"scope": "account"} if token_role == "patient" else {}
+    scope = {"relais_scope": "account"} if token_role == "patient" else {}
     headers = bearer(token_role, sub=subject, sites=sites, **scope)
     for target, expected in zip(TARGETS, endpoint.expected[role], strict=True):
         if expected is None:

@@ -100,7 +100,7 @@ def test_an_operator_reading_an_access_log_is_audited_in_it(client, bearer, care
         "oversight",
     )
     patient = client.get(
-        "/records/p1/access-log", headers=bearer("patient", sub="p1", scope="account")
+        "/records/p1/access-log", headers=bearer("patient", sub="p1", relais_scope="account")
     )
     assert [e["actor"] for e in patient.get_json()] == ["p1", "op-1"]
 
@@ -108,7 +108,7 @@ def test_an_operator_reading_an_access_log_is_audited_in_it(client, bearer, care
 def test_the_audit_trail_cannot_be_changed_through_the_api(client, care, bearer):
     doctor = bearer("doctor", sub="doc-a")
     client.get("/records/p1", headers=doctor)
-    patient = bearer("patient", sub="p1", scope="account")
+    patient = bearer("patient", sub="p1", relais_scope="account")
     log = client.get("/records/p1/access-log", headers=patient)
     assert log.status_code == 200
     assert [e["actor"] for e in log.get_json()][-1] == "doc-a"
@@ -116,6 +116,6 @@ def test_the_audit_trail_cannot_be_changed_through_the_api(client, care, bearer)
         assert (
             client.open("/records/p1/access-log", method=method, headers=patient).status_code == 405
         )
-    other = bearer("patient", sub="p2", scope="account")
+    other = bearer("patient", sub="p2", relais_scope="account")
     assert client.get("/records/p1/access-log", headers=other).status_code == 404
     assert last_entry("p1").outcome == "not_found"

@@ -51,7 +51,8 @@ def test_the_fhir_export_of_the_full_demo_record_has_every_section_validates_and
         assert demo_record[section], f"the demo record lacks {section}"
 
     response = client.get(
-        "/records/demo-0/fhir", headers=bearer("patient", sub="demo-0", scope="account")
+        "/records/demo-0/fhir",
+        headers=bearer("patient", sub="demo-0", relais_scope="account"),
     )
 
     assert response.status_code == 200, response.get_json()
@@ -105,6 +106,9 @@ def test_the_fhir_export_of_the_full_demo_record_has_every_section_validates_and
 def test_the_export_is_audited(client, bearer, demo_record):
     from services.records.documents import AuditEntry
 
-    client.get("/records/demo-0/fhir", headers=bearer("patient", sub="demo-0", scope="account"))
+    client.get(
+        "/records/demo-0/fhir",
+        headers=bearer("patient", sub="demo-0", relais_scope="account"),
+    )
     entry = AuditEntry.objects(patient_id="demo-0").order_by("-at").first()
     assert (entry.action, entry.purpose, entry.outcome) == ("export_fhir", "export", "allowed")

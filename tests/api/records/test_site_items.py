@@ -85,7 +85,7 @@ def test_reading_the_open_list_is_audited_per_patient_shown_and_per_site(
     assert entries == {(None, "site-ajain", "allowed"), ("p5", "site-ajain", "allowed")}
     # and the patient sees it in their access log
     log = client.get(
-        "/records/p5/access-log", headers=bearer("patient", sub="p5", scope="account")
+        "/records/p5/access-log", headers=bearer("patient", sub="p5", relais_scope="account")
     ).get_json()
     assert any(e["actor"] == "doc-new" and e["action"] == "list_site_items" for e in log)
 

@@ -4,9 +4,10 @@ both records exactly."""
 
 from chassis.testing.waiting import wait_until
 from services.booking.documents import Patient
-from services.records.documents import Consultation, IdentityLink, PatientRecord
+from services.records.documents import AuditEntry, Consultation, IdentityLink, PatientRecord
 from tests.support.booking import patient
 from tests.support.identity import (
+    arrive,
     book_by_phone,
     book_online,
     record_document,
@@ -45,7 +46,7 @@ def test_only_staff_merge_the_doctor_then_sees_everything_and_unmerge_restores_b
     # known at the centre: booked by phone, validated at the desk, with some history
     known = book_by_phone(edge, agent, free[0], PERSON)
     recorded(known)
-    validate(edge, agent, known["patient_id"], email="j.fournier@example.org")
+    validate(edge, agent, known, email="j.fournier@example.org")
     history = edge.post(
         f"/api/records/records/{known['patient_id']}/medical-history",
         json={"text": "Hypertension artérielle", "since": "2012-05-01"},
@@ -79,7 +80,9 @@ def test_only_staff_merge_the_doctor_then_sees_everything_and_unmerge_restores_b
     record = edge.get(f"/api/records/records/{new_id}", headers=doctor).get_json()
     assert record["medical_history"] == [] and record["identity_status"] == "provisional"
     assert IdentityLink.objects.count() == 0
-    # validating it as somebody new needs saying so: an exact twin is on file
+    # she comes to the desk: validating her as somebody new needs saying so (an exact
+    # twin is on file)
+    arrive(edge, agent, again)
     twin = edge.post(
         f"/api/booking/patients/{new_id}/validate", json={"document": "cni"}, headers=agent
     )
@@ -89,7 +92,7 @@ def test_only_staff_merge_the_doctor_then_sees_everything_and_unmerge_restores_b
     body = {"into": known_id, "reason": "same_person_document"}
     merge_path = f"/api/booking/patients/{new_id}/merge"
     assert edge.post(merge_path, json=body).status_code == 401
-    patient_token = bearer("patient", sub=new_id, scope="account")
+    patient_token = bearer("patient", sub=new_id, relais_scope="account")
     assert edge.post(merge_path, json=body, headers=patient_token).status_code == 403
     before = records_of(known_id, new_id)
 
@@ -136,3 +139,18 @@ def test_only_staff_merge_the_doctor_then_sees_everything_and_unmerge_restores_b
         "unmerged",
     ]
     assert PatientRecord.objects.count() == 2
+    # each identity's access log says who joined and split them, and why (codes, not words)
+    for identity in (known_id, new_id):
+        assert wait_until(
+            lambda identity=identity: (
+                sorted(
+                    (e.action, e.actor, e.reason)
+                    for e in AuditEntry.objects(patient_id=identity, purpose="identity_vigilance")
+                    if e.action != "validate_identity"
+                )
+                == [
+                    ("merge_identity", "agent-1", "same_person_document"),
+                    ("unmerge_identity", "agent-1", "different_people"),
+                ]
+            )
+        )

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from chassis.testing.waiting import wait_until
 from services.booking.documents import SignInAccount
+from services.booking.handlers import sign_in as sign_in_codes
 from services.records.documents import AuditEntry
 from tests.support.booking import patient
 from tests.support.identity import (
@@ -66,7 +67,7 @@ def test_knowing_every_trait_of_a_patient_opens_nothing_of_theirs(live, bearer, 
         headers=doctor,
     )
     assert written.status_code == 201, written.get_json()
-    validate(edge, agent, pid, email="marcelle.lacour@example.org")
+    validate(edge, agent, victim, email="marcelle.lacour@example.org")
     assert wait_until(lambda: record_document(pid)["identity_status"] == "validated")
     before = record_document(pid)
 
@@ -93,6 +94,7 @@ def test_knowing_every_trait_of_a_patient_opens_nothing_of_theirs(live, bearer, 
     # goes to the victim's mailbox, and guessing it locks the contact
     assert edge.post("/auth/patient/code", json={"contact": attacker["email"]}).status_code == 202
     assert edge.post("/auth/patient/code", json={"contact": "0671203099"}).status_code == 503
+    sign_in_codes.settle()
     assert mailbox.to(attacker["email"]) == []
     guesses = [
         edge.post(

@@ -9,6 +9,7 @@ import pytest
 
 from services.booking.documents import SignInAccount, SignInCode
 from services.booking.domain import now_utc
+from services.booking.handlers import sign_in
 from tests.support.booking import patient
 from tests.support.identity import book_by_phone, book_online, slots, validate
 
@@ -25,7 +26,7 @@ def account(live, bearer):
         5, birth_name="Bonnet", first_given_name="Lucas", sex="m", email="typed.online@example.org"
     )
     booked = book_online(live.edge, slots(live.edge)[0], typed)
-    validate(live.edge, agent, booked["patient_id"], email=ON_FILE)
+    validate(live.edge, agent, booked, email=ON_FILE)
     return booked
 
 
@@ -40,6 +41,7 @@ def verify(edge, contact, code, **extra):
 def test_the_code_goes_to_the_contact_recorded_at_validation_only(live, account, mailbox):
     edge = live.edge
     assert ask(edge, "typed.online@example.org").status_code == 202  # the same answer...
+    sign_in.settle()
     assert mailbox.to("typed.online@example.org") == []  # ...and nothing sent
     assert ask(edge, ON_FILE.upper()).status_code == 202
     code = mailbox.code_for(ON_FILE)
@@ -71,6 +73,7 @@ def test_a_code_used_once_or_expired_opens_nothing(live, account, mailbox):
     assert reused.status_code == 401 and reused.get_json()["code"] == "code_invalid"
 
     ask(edge, ON_FILE)
+    sign_in.settle()
     assert len(mailbox.to(ON_FILE)) == 2
     late = mailbox.code_for(ON_FILE)
     # eleven minutes later
@@ -86,6 +89,7 @@ def test_a_newer_code_replaces_the_older(live, account, mailbox):
     ask(edge, ON_FILE)
     first = mailbox.code_for(ON_FILE)
     ask(edge, ON_FILE)
+    sign_in.settle()
     assert len(mailbox.to(ON_FILE)) == 2
     second = mailbox.code_for(ON_FILE)
     if first != second:
@@ -108,6 +112,8 @@ def test_five_wrong_codes_lock_the_account_for_fifteen_minutes(live, account, ma
     SignInAccount._get_collection().update_many({}, {"$set": {"locked_until": now_utc()}})
     assert verify(edge, ON_FILE, right).status_code == 401
     ask(edge, ON_FILE)
+    sign_in.settle()
+    assert len(mailbox.to(ON_FILE)) == 2
     assert verify(edge, ON_FILE, mailbox.code_for(ON_FILE)).status_code == 200
 
 
@@ -118,6 +124,7 @@ def test_codes_are_limited_per_contact_whoever_it_is(live, account, mailbox):
         assert [a.status_code for a in answers] == [202] * 3, [a.get_json() for a in answers]
         refused = ask(edge, contact)
         assert refused.status_code == 429 and refused.get_json()["code"] == "too_many_codes"
+    sign_in.settle()
     assert len(mailbox.to(ON_FILE)) == 3 and mailbox.to("nobody@example.org") == []
 
 
@@ -137,7 +144,7 @@ def test_a_shared_contact_asks_which_patient_before_the_code_is_used(
     agent = bearer("agent", sub="agent-1")
     child = patient(6, birth_name="Bonnet", first_given_name="Léa", birth_date="2015-09-01")
     booked = book_by_phone(edge, agent, slots(edge)[1], child)
-    validate(edge, agent, booked["patient_id"], email=ON_FILE)  # the parent's e-mail
+    validate(edge, agent, booked, email=ON_FILE)  # the parent's e-mail
     ask(edge, ON_FILE)
     code = mailbox.code_for(ON_FILE)
     choose = verify(edge, ON_FILE, code)
@@ -168,3 +175,36 @@ def test_the_code_appears_in_no_log_line(live, account, mailbox, caplog):
     ]
     assert lines  # the flow did log (requests, events)
     assert not [line for line in lines if code in line]
+
+
+def test_a_new_sign_in_contact_tells_the_old_one_and_ends_its_codes(live, account, bearer, mailbox):
+    edge = live.edge
+    ask(edge, ON_FILE)
+    old_code = mailbox.code_for(ON_FILE)
+    agent = bearer("agent", sub="agent-2")
+    moved = edge.post(
+        f"/api/booking/patients/{account['patient_id']}/validate",
+        json={"document": "passeport", "sign_in": {"email": "lucas.nouveau@example.org"}},
+        headers=agent,
+    )
+    assert moved.status_code == 200, moved.get_json()
+    sign_in.settle()
+    notice = mailbox.to(ON_FILE)[-1]
+    assert notice["Subject"] == "Votre espace Relais"
+    assert "changée" in notice.get_content() and old_code not in notice.get_content()
+    assert verify(edge, ON_FILE, old_code).status_code == 401  # the old contact's codes end
+    ask(edge, "lucas.nouveau@example.org")
+    new_code = mailbox.code_for("lucas.nouveau@example.org")
+    assert verify(edge, "lucas.nouveau@example.org", new_code).status_code == 200
+    # and the patient's access log says who validated the identity, each time
+    from chassis.testing.waiting import wait_until
+    from services.records.documents import AuditEntry
+
+    assert wait_until(
+        lambda: (
+            AuditEntry.objects(patient_id=account["patient_id"], action="validate_identity").count()
+            == 2
+        )
+    )
+    actors = {e.actor for e in AuditEntry.objects(action="validate_identity")}
+    assert actors == {"agent-1", "agent-2"}
