@@ -11,6 +11,17 @@ from marshmallow import Schema, fields, validate
 from contracts.registry import EventType
 
 CHANNELS = ["online", "phone", "walk_in"]
+# an identity's traits, as the patient events carry them (and records keeps them)
+TRAITS = (
+    "birth_name",
+    "used_name",
+    "first_given_name",
+    "given_names",
+    "used_given_name",
+    "birth_date",
+    "sex",
+    "birth_place",
+)
 SEXES = ["f", "m", "i", "unknown"]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-
 from urllib.parse import quote
 
 import urllib3

@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from chassis import outbox
 from chassis.problems import Conflict, Forbidden, NotFound
+from contracts.booking import TRAITS
 from contracts.catalog import catalog
 from contracts.weeks import IsoWeek
 from services.records import audit, clock, people
@@ -35,18 +36,7 @@ def _count(site_id: str, name: str) -> None:
 
 
 # -- events in ------------------------------------------------------------------
-IDENTITY = (
-    "birth_name",
-    "used_name",
-    "first_given_name",
-    "given_names",
-    "used_given_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "identity_status",
-    "has_gp",
-)
+IDENTITY = (*TRAITS, "identity_status", "has_gp")
 
 
 def _identity(data: dict) -> dict:

@@ -23,6 +23,7 @@ from chassis import outbox
 from chassis.auth import Principal
 from chassis.context import request_id
 from chassis.problems import Conflict
+from contracts.booking import TRAITS
 from services.booking import events
 from services.booking.documents import Patient
 from services.booking.domain import now_utc
@@ -136,7 +137,7 @@ def validate(
                 candidates=[other.id for other, _ in alike],
             )
     now = now_utc()
-    changes = {k: corrected[k] for k in patients.TRAITS if k in corrected}
+    changes = {k: corrected[k] for k in TRAITS if k in corrected}
     changes.update(patients.keys(corrected))
     changes.update(
         identity_status=VALIDATED,

@@ -35,16 +35,6 @@ from services.booking.domain import now_utc
 log = logging.getLogger(__name__)
 SERVICE = "booking"
 FINISH_AFTER = timedelta(minutes=1)
-TRAITS = (
-    "birth_name",
-    "used_name",
-    "first_given_name",
-    "given_names",
-    "used_given_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-)
 
 
 def new_id() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from contracts.booking import TRAITS
 from services.records import audit, handlers
 from services.records import schemas as s
 from services.records.access import guard_counters, guard_item, guard_site
@@ -17,18 +18,7 @@ from services.records.api.blueprint import blp
 from services.records.audit import audited
 from services.records.documents import Counter, PatientRecord, SiteItem
 
-IDENTITY = (
-    "id",
-    "identity_status",
-    "birth_name",
-    "used_name",
-    "first_given_name",
-    "given_names",
-    "used_given_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-)
+IDENTITY = ("id", "identity_status", *TRAITS)
 
 
 @blp.route("/sites/<site_id>/open-items")
