@@ -106,11 +106,13 @@ def create_service_app(
     api = RelaisApi(app)
     register_error_handlers(app)
     install_request_context(app, config.service)
-    install_auth(app, verifier_for(config))
+    verifier = verifier_for(config)
+    install_auth(app, verifier)
     for bp in blueprints:
         api.register_blueprint(bp)
     if checks is None:
         checks = {"database": database_check(config.service), "broker": BrokerProbe(config.bus)}
-    app.register_blueprint(health_blueprint(config.service, checks))
+    scrape = config.setting("METRICS_TOKEN", "") or None
+    app.register_blueprint(health_blueprint(config.service, checks, verifier, scrape))
     app.extensions["relais_api"] = api
     return app

@@ -134,10 +134,18 @@ class TokenVerifier:
         role = claims.get(self.role_claim)
         if role not in ROLES:
             raise InvalidToken("unknown role")
+        sites = claims.get("sites")
+        sites = [] if sites is None else sites
+        if not isinstance(sites, list) or not all(isinstance(s, str) for s in sites):
+            # "*" alone, or one site as a string, read as a list would be every site or
+            # its letters: a claim of another shape is no claim at all
+            raise InvalidToken("the sites claim must be a list of site ids")
+        if not isinstance(claims["sub"], str):
+            raise InvalidToken("the subject must be a string")
         return Principal(
             subject=claims["sub"],
             role=role,
-            sites=tuple(claims.get("sites") or ()),
+            sites=tuple(sites),
             name=claims.get("name", ""),
             claims=claims,
         )
@@ -194,6 +202,8 @@ def install_auth(app: Flask, verifier: TokenVerifier) -> None:
         if not header:
             return None
         scheme, _, token = header.partition(" ")
+        if scheme.lower() == "metrics" and request.path.endswith("/metrics"):
+            return None  # Prometheus's scrape secret: the metrics view checks it
         if scheme.lower() != "bearer" or not token:
             abort(401, message="Authorization must be 'Bearer <token>'", headers=_CHALLENGE)
         try:

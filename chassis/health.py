@@ -2,17 +2,23 @@
 
 Readiness runs named checks (database, broker); any failure gives 503 with
 what failed, so an orchestrator stops routing traffic to the process.
+
+``/metrics`` tells request volumes by route: it answers Prometheus with the
+scrape secret (``Authorization: Metrics <METRICS_TOKEN>``) or an operator's
+token, and nobody else (401).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
+from flask_smorest import abort
 from kombu import Connection
 
 from chassis import db
@@ -73,7 +79,25 @@ class BrokerProbe:
             return ConnectionError(f"broker unreachable: {type(exc).__name__}")
 
 
-def health_blueprint(service: str, checks: dict[str, Check]) -> Blueprint:
+METRICS_SCHEME = "metrics"
+
+
+def metrics_allowed(verifier, scrape_token: str | None) -> bool:
+    """Does this request hold the scrape secret, or an operator's token?"""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == METRICS_SCHEME:
+        return bool(scrape_token) and hmac.compare_digest(value.strip(), scrape_token)
+    if scheme.lower() != "bearer" or verifier is None:
+        return False
+    try:
+        return verifier.verify(value.strip()).role == "operator"
+    except Exception:  # any refusal of the token is a refusal here
+        return False
+
+
+def health_blueprint(
+    service: str, checks: dict[str, Check], verifier=None, scrape_token: str | None = None
+) -> Blueprint:
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -95,6 +119,12 @@ def health_blueprint(service: str, checks: dict[str, Check]) -> Blueprint:
 
     @bp.get("/metrics")
     def metrics():
+        if not metrics_allowed(verifier, scrape_token):
+            abort(
+                401,
+                message="metrics: Authorization: Metrics <METRICS_TOKEN>, or an operator's token",
+                headers={"WWW-Authenticate": 'Bearer, Metrics realm="metrics"'},
+            )
         payload, content_type = exposition()
         return Response(payload, content_type=content_type)
 

@@ -71,7 +71,7 @@ def build(
     """An envelope for ``data``; ``trusted`` skips validation for JSON-ready data that a
     producer builds field by field in bulk (an import), its shape covered by tests."""
     event_type = registry.get(type_)
-    return {
+    envelope = {
         "specversion": SPECVERSION,
         "id": event_id or uuid.uuid4().hex,
         "source": f"/relais/{event_type.service}",
@@ -82,6 +82,8 @@ def build(
         "correlationid": correlation_id,
         "data": data if trusted else event_type.dump(data),
     }
+    # CloudEvents has no null attribute: an optional one that is unknown is left out
+    return {k: v for k, v in envelope.items() if v is not None or k == "data"}
 
 
 def encode(envelope: dict) -> bytes:

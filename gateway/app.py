@@ -133,7 +133,8 @@ def create_app(
     app.register_blueprint(pages.blueprint())
     checks = {name: _ready(state, name) for name in upstreams}
     checks["database"] = lambda: {"database": database(settings.config.service).name}
-    app.register_blueprint(health_blueprint("gateway", checks))
+    scrape = settings.config.setting("METRICS_TOKEN", "") or None
+    app.register_blueprint(health_blueprint("gateway", checks, state.verifier, scrape))
     return app
 
 

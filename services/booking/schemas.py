@@ -16,7 +16,7 @@ from marshmallow import (
 )
 
 from chassis.idempotent_requests import KEY as IDEMPOTENCY_KEY
-from chassis.names import PersonName
+from chassis.names import PersonName, name_key
 from chassis.phones import check_phone, normalise_phone
 from contracts import birthplaces
 from services.booking.identity import (
@@ -140,12 +140,14 @@ class IdempotencyHeaders(Schema):
     class Meta:
         unknown = EXCLUDE
 
+    # checked by chassis.idempotent_requests (422 ``idempotency_key_invalid``), described here
     idempotency_key = Text(
         data_key="Idempotency-Key",
-        validate=validate.Regexp(IDEMPOTENCY_KEY, error="8 to 128 letters, digits or ._:-"),
         metadata={
-            "description": "a retry with the same key and body gets the first answer; "
-            "the same key with another body is a 422 (keys expire after 24 h)"
+            "description": "8 to 128 letters, digits or ._:-; a retry with the same key and "
+            "body gets the first answer; the same key with another body is a 422 (keys "
+            "expire after 24 h)",
+            "pattern": IDEMPOTENCY_KEY.pattern,
         },
     )
 
@@ -216,7 +218,13 @@ class SlotOut(Schema):
 
 
 class PatientQuery(Schema):
-    family_name = Text(validate=validate.Length(min=2, max=100))
+    family_name = Text(
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "the beginning of a birth or used name (2 letters, or 1 with "
+            "birth_date: a one-letter name can be searched too)"
+        },
+    )
     birth_date = fields.Date()
     phone = Text(validate=validate.Length(max=30))
 
@@ -224,6 +232,13 @@ class PatientQuery(Schema):
     def _some(self, data, **kwargs):
         if not data.get("phone") and not data.get("family_name"):
             raise ValidationError("search by family_name (and birth_date) or by phone")
+        if "family_name" in data:  # what is searched is the name's key, not what was typed
+            letters = len(name_key(data["family_name"]).replace(" ", ""))
+            if letters < (1 if data.get("birth_date") else 2):
+                raise ValidationError(
+                    "at least 2 letters (1 with birth_date): punctuation is not searched",
+                    "family_name",
+                )
 
     @post_load
     def _phone(self, data, **kwargs):

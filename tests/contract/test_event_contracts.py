@@ -85,3 +85,14 @@ def test_the_committed_asyncapi_documents_are_up_to_date():
     assert committed == render_partner(catalog(), partner_view()), "run `make asyncapi`"
     internal = (ROOT / "contracts" / "asyncapi-internal.yaml").read_text(encoding="utf-8")
     assert internal == render_internal(catalog()), "run `make asyncapi`"
+
+
+def test_an_envelope_has_no_null_attribute():
+    """CloudEvents has no null attribute: an event without a subject or a correlation id
+    leaves them out (the CloudEvents JSON schema and SDKs refuse a null)."""
+    event_type = catalog().get("booking.appointment.booked.v1")
+    envelope = build(catalog(), event_type.type, event_type.sample)
+    assert "subject" not in envelope and "correlationid" not in envelope
+    assert None not in envelope.values()
+    assert validate_envelope(envelope) == {}
+    assert parse(encode(envelope), catalog()).subject is None  # read back as absent

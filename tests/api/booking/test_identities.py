@@ -235,3 +235,18 @@ def test_staff_put_people_on_the_waiting_lists_of_their_own_sites_only(client, b
     refused = client.post("/waitlist", json=body, headers=elsewhere)
     assert refused.status_code == 403
     assert client.post("/waitlist", json=body, headers=bearer("agent")).status_code == 201
+
+
+@pytest.mark.parametrize("typed", ["..", ".*", "--", "  ", "é"])
+def test_a_search_needs_letters_not_punctuation(client, agent, two, typed):
+    refused = client.get("/patients", query_string={"family_name": typed}, headers=agent)
+    assert refused.status_code == 422 and "family_name" in refused.get_json()["errors"]["query"]
+
+
+def test_a_one_letter_name_is_found_with_its_birth_date(client, agent, week):
+    slot = first_slots(client, 1)[0]
+    book(client, slot["id"], patient=patient(1, birth_name="O", birth_date="1960-01-02"))
+    found = client.get(
+        "/patients", query_string={"family_name": "o", "birth_date": "1960-01-02"}, headers=agent
+    )
+    assert [p["birth_name"] for p in found.get_json()] == ["O"]

@@ -144,5 +144,6 @@ def test_a_malformed_idempotency_key_is_a_field_error(client, week):
     slot = first_slots(client, 1)[0]
     response = book(client, slot["id"], headers={"Idempotency-Key": "short"})
     assert response.status_code == 422
+    assert response.get_json()["code"] == "idempotency_key_invalid"
     assert "Idempotency-Key" in response.get_json()["errors"]["headers"]
     assert Appointment.objects.count() == 0

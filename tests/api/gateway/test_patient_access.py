@@ -61,3 +61,10 @@ def test_the_token_of_one_appointment_names_no_patient(edge):
     assert (
         edge.get(f"/api/records/records/{mine['patient_id']}", headers=headers).status_code == 404
     )
+
+
+def test_the_gateway_s_metrics_are_not_anonymous(edge, bearer):
+    assert edge.get("/metrics").status_code == 401
+    assert edge.get("/metrics", headers=bearer("agent")).status_code == 401
+    assert edge.get("/metrics", headers=bearer("operator")).status_code == 200
+    assert edge.get("/api/booking/metrics").status_code == 401

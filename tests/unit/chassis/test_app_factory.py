@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from chassis.app import create_service_app
+from chassis.auth import TokenIssuer
 from chassis.config import BusSettings, ServiceConfig
 from chassis.health import NotReady
 
@@ -31,12 +32,17 @@ class Boom(MethodView):
         raise RuntimeError("secret internals")
 
 
+ISSUER = TokenIssuer("relais", "relais")
+
+
 def make_app(checks=None):
     config = ServiceConfig(
         service="probe",
         mongodb_uri="mongodb://x/relais",
         database="relais_probe",
         bus=BusSettings(url="memory://"),
+        jwt_public_key=ISSUER.public_key_pem,
+        extra={"METRICS_TOKEN": "scrape-secret-0123456789"},
     )
     ok = {"database": lambda: {"database": "relais_probe"}, "broker": lambda: None}
     return create_service_app(config, title="probe", blueprints=[blp], checks=checks or ok)
@@ -114,9 +120,23 @@ def test_readiness_is_503_when_a_dependency_is_down():
     assert client.get("/healthz").status_code == 200  # alive, just not ready
 
 
+def test_metrics_answer_the_scrape_secret_and_operators_only(client):
+    assert client.get("/metrics").status_code == 401
+    wrong = {"Authorization": "Metrics not-the-secret"}
+    assert client.get("/metrics", headers=wrong).status_code == 401
+    doctor = {"Authorization": f"Bearer {ISSUER.issue('doc-1', 'doctor')}"}
+    assert client.get("/metrics", headers=doctor).status_code == 401
+    operator = {"Authorization": f"Bearer {ISSUER.issue('op-1', 'operator')}"}
+    assert client.get("/metrics", headers=operator).status_code == 200
+    assert client.get("/metrics", headers=SCRAPE).status_code == 200
+
+
+SCRAPE = {"Authorization": "Metrics scrape-secret-0123456789"}
+
+
 def test_metrics_count_requests_by_route_template(client):
     client.post("/things/", json={"name": "a", "size": 1})
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=SCRAPE).get_data(as_text=True)
     assert (
         'relais_http_requests_total{method="POST",route="/things/",service="probe",status="201"}'
         in text
