@@ -18,6 +18,7 @@ from flask_smorest import Api, Blueprint
 
 from chassis import context
 from chassis.auth import install_auth, verifier_for
+from chassis.bodies import install_body_rules
 from chassis.config import ServiceConfig
 from chassis.errors import _http_error, register_error_handlers
 from chassis.health import BrokerProbe, Check, database_check, health_blueprint
@@ -106,6 +107,7 @@ def create_service_app(
     api = RelaisApi(app)
     register_error_handlers(app)
     install_request_context(app, config.service)
+    install_body_rules(app)
     verifier = verifier_for(config)
     install_auth(app, verifier)
     for bp in blueprints:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+# the rota's calendar: a week outside it is refused (near its ends, the next week or a
+# week's Sunday would not exist)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True, order=True)
@@ -20,6 +23,8 @@ class IsoWeek:
         if not match:
             raise ValueError("an ISO week looks like 2026-W49")
         year, week = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"a week of the years {FIRST_YEAR} to {LAST_YEAR}")
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:

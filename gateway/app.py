@@ -20,6 +20,7 @@ from werkzeug.test import EnvironBuilder
 
 from chassis.app import install_request_context
 from chassis.auth import TokenIssuer, TokenVerifier, verifier_for
+from chassis.bodies import install_body_rules
 from chassis.config import ServiceConfig
 from chassis.db import database, open_database
 from chassis.errors import register_error_handlers
@@ -116,6 +117,7 @@ def create_app(
     app.extensions["relais_gateway"] = state
     register_error_handlers(app)
     install_request_context(app, "gateway")
+    install_body_rules(app, routing.large_body)
     install_security_headers(app)
     limiter = Limiter(
         get_remote_address,

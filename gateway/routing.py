@@ -66,6 +66,14 @@ def _staff_or_write() -> bool:
 INTERNAL = {"booking": ("sign-in",)}
 
 
+# uploads larger than a JSON body: the directory's import of the public extractions
+LARGE = {"/api/directory/imports/": 2 * 1024**3}
+
+
+def large_body(path: str) -> int | None:
+    return next((limit for prefix, limit in LARGE.items() if path.startswith(prefix)), None)
+
+
 def _internal(service: str, rest: str) -> bool:
     """Any segment, as sent or with dot segments resolved, naming an internal path (the
     service also refuses them to anything but the gateway's own token)."""

@@ -15,6 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from chassis.dates import Day
 from chassis.idempotent_requests import KEY as IDEMPOTENCY_KEY
 from chassis.names import PersonName, name_key
 from chassis.phones import check_phone, normalise_phone
@@ -56,7 +57,7 @@ class TraitsIn(Schema):
     used_given_name = PersonName(
         load_default=None, allow_none=True, metadata={"description": "prénom d'usage"}
     )
-    birth_date = fields.Date(required=True)
+    birth_date = Day(required=True)
     sex = Text(
         required=True,
         validate=validate.OneOf(SEXES),
@@ -178,8 +179,8 @@ class BookedOut(AppointmentOut):
 
 class SlotArgs(Schema):
     site_id = Text(required=True, validate=SLUG)
-    start = fields.Date(data_key="from")
-    end = fields.Date(data_key="to")
+    start = Day(data_key="from", near=True)
+    end = Day(data_key="to", near=True)
     motif = Text(validate=SLUG)
     stop_id = Text(validate=SLUG)
     page = fields.Integer(load_default=1, validate=validate.Range(1, 1000))
@@ -225,7 +226,7 @@ class PatientQuery(Schema):
             "birth_date: a one-letter name can be searched too)"
         },
     )
-    birth_date = fields.Date()
+    birth_date = Day()
     phone = Text(validate=validate.Length(max=30))
 
     @validates_schema
@@ -396,7 +397,7 @@ class MotifOut(MotifIn):
 class WaitlistIn(Schema):
     site_id = Text(required=True, validate=SLUG)
     motif = Text(required=True, validate=SLUG)
-    latest_date = fields.Date(required=True)
+    latest_date = Day(required=True, near=True)
     patient = fields.Nested(PatientIn)
     patient_id = Text(validate=PATIENT_ID, metadata={"description": "staff: a patient found"})
 
@@ -432,7 +433,7 @@ class AcceptIn(Schema):
 
 class AgendaArgs(Schema):
     site_id = Text(required=True, validate=SLUG)
-    day = fields.Date(required=True)
+    day = Day(required=True, near=True)
 
 
 class SiteSettingsIn(Schema):

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from chassis.auth import require
+from chassis.bodies import large_body
 from chassis.outbox import notify
 from services.directory import handlers
 from services.directory import schemas as s
@@ -77,8 +78,12 @@ class Verify(MethodView):
         return handlers.verify_rpps(rpps)
 
 
+IMPORT_BYTES = 2 * 1024**3  # the full public extraction, streamed
+
+
 @blp.route("/imports/<kind>")
 class Imports(MethodView):
+    @large_body(IMPORT_BYTES)
     @blp.arguments(s.ImportArgs, location="query")
     @blp.response(201, s.ReportOut)
     def post(self, args, kind):

@@ -16,5 +16,4 @@ def create_app(config: ServiceConfig | None = None):
     app = create_service_app(
         config, title="Relais directory", blueprints=[blp], description=package_doc
     )
-    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024**3  # uploads of the full public extraction
     return app

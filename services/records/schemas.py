@@ -6,6 +6,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from chassis.dates import Day
 from contracts import birthplaces
 from services.records.domain import VITALS
 
@@ -21,7 +22,7 @@ def _not_future(value: date) -> None:
 
 class HistoryIn(Schema):
     text = Text(required=True, validate=SHORT)
-    since = fields.Date(validate=_not_future)
+    since = Day(validate=_not_future)
     relative = Text(validate=validate.Length(max=100))  # family history: "mother", ...
 
 
@@ -34,7 +35,7 @@ class AllergyIn(Schema):
 class TreatmentIn(Schema):
     name = Text(required=True, validate=SHORT)
     dose = Text(load_default="", validate=validate.Length(max=200))
-    since = fields.Date(validate=_not_future)
+    since = Day(validate=_not_future)
 
 
 class VaccinationIn(Schema):
@@ -55,7 +56,7 @@ class VaccinationIn(Schema):
             ]
         ),
     )
-    date = fields.Date(required=True, validate=_not_future)
+    date = Day(required=True, validate=_not_future)
     lot = Text(load_default="", validate=validate.Length(max=50))
 
 
@@ -66,7 +67,7 @@ class ScreeningIn(Schema):
             ["mammography", "colorectal_fit", "cervical_cytology", "cervical_hpv", "other"]
         ),
     )
-    date = fields.Date(required=True, validate=_not_future)
+    date = Day(required=True, validate=_not_future)
     result = Text(load_default="", validate=validate.Length(max=500))
 
 
@@ -113,11 +114,11 @@ class ConsultationPatch(Schema):
 class SiteItemIn(Schema):
     kind = Text(required=True, validate=validate.OneOf(["follow_up", "pending_result"]))
     text = Text(required=True, validate=validate.Length(min=1, max=2000))
-    due = fields.Date()
+    due = Day()
 
 
 class GpDeclarationIn(Schema):
-    declared_on = fields.Date(required=True, validate=_not_future)
+    declared_on = Day(required=True, validate=_not_future)
     site_id = Text(required=True, validate=validate.Length(min=1, max=64))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from chassis.dates import Day, near_bounds
 from chassis.phones import check_phone
 from contracts.common import Location
 from services.roster.documents import lonlat
@@ -16,14 +17,27 @@ Id = fields.String(validate=validate.Length(min=1, max=64))
 
 
 class Week(fields.String):
-    """An ISO week, ``2026-W49``; week 54 or week 53 of a 52-week year are refused."""
+    """An ISO week, ``2026-W49``; week 54 or week 53 of a 52-week year are refused, and so
+    are years outside the rota's calendar (``near``: weeks within today ± 3 years)."""
+
+    def __init__(self, *args, near: bool = False, **kwargs):
+        self.near = near
+        kwargs.setdefault("metadata", {}).setdefault("pattern", r"^\d{4}-W\d{2}$")
+        super().__init__(*args, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return str(IsoWeek.parse(text))
+            week = IsoWeek.parse(text)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+        if self.near:
+            earliest, latest = near_bounds()
+            if not IsoWeek.of(earliest) <= week <= IsoWeek.of(latest):
+                raise ValidationError(
+                    f"a week between {IsoWeek.of(earliest)} and {IsoWeek.of(latest)}"
+                )
+        return str(week)
 
 
 class HoursIn(Schema):
@@ -151,7 +165,7 @@ class DoctorOut(Schema):
 
 class OfferIn(Schema):
     doctor_id = Id
-    weeks = fields.List(Week(), required=True, validate=validate.Length(min=1, max=52))
+    weeks = fields.List(Week(near=True), required=True, validate=validate.Length(min=1, max=52))
     preferred_sites = fields.List(fields.String(validate=SLUG), load_default=list)
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
@@ -235,8 +249,8 @@ class AssignmentOut(Schema):
 
 
 class RangeArgs(Schema):
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
+    start = Day(data_key="from", required=True, near=True)
+    end = Day(data_key="to", required=True, near=True)
     site_id = fields.List(fields.String(validate=SLUG), load_default=list)
 
     @validates_schema
