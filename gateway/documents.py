@@ -3,7 +3,14 @@ and the logins under way at an external identity provider."""
 
 from __future__ import annotations
 
-from mongoengine import BooleanField, DateTimeField, Document, ListField, StringField
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    Document,
+    IntField,
+    ListField,
+    StringField,
+)
 
 ALIAS = "gateway"
 
@@ -50,4 +57,13 @@ class OidcLogin(Document):
     }
 
 
-DOCUMENTS = [StaffAccount, RefreshToken, OidcLogin]
+class LoginThrottle(Document):
+    """Wrong passwords given for a login name (any name, existing or not): its back-off."""
+
+    id = StringField(primary_key=True)  # sha256 of the login name
+    failures = IntField(default=0)
+    locked_until = DateTimeField()
+    meta = {"db_alias": ALIAS, "collection": "login_throttle"}
+
+
+DOCUMENTS = [StaffAccount, RefreshToken, OidcLogin, LoginThrottle]

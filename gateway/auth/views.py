@@ -22,7 +22,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from chassis.auth import GATEWAY_CALL, ONE_APPOINTMENT, PATIENT_ACCOUNT
 from chassis.problems import Problem
-from gateway.auth.accounts import LoginFailed, authenticate, issue_refresh, rotate_refresh
+from gateway.auth.accounts import (
+    LoginFailed,
+    LoginThrottled,
+    authenticate,
+    issue_refresh,
+    rotate_refresh,
+)
 from gateway.auth.keys import jwk
 
 
@@ -120,6 +126,14 @@ def blueprint(limiter) -> Blueprint:
         data = _body(LoginIn())
         try:
             account = authenticate(data["username"], data["password"])
+        except LoginThrottled as wait:
+            abort(
+                429,
+                message=f"too many wrong passwords for this login: wait {wait.retry_after} s",
+                code="login_throttled",
+                retry_after=wait.retry_after,
+                headers={"Retry-After": str(wait.retry_after)},
+            )
         except LoginFailed:
             abort(401, message="wrong username or password")
         return jsonify(_tokens(account))

@@ -140,8 +140,9 @@ def site_changed(event) -> None:
     """roster.week.confirmed.v1 carries the site's location: remember it for searches."""
     data = event.data
     location = data.get("site_location")
+    # a site without a location (a bus whose stops have theirs) is known by name alone:
+    # never a None written into a point, which the database refuses
+    place = {"set__location": [location["lon"], location["lat"]]} if location else {}
     KnownSite.objects(id=data["site_id"]).update_one(
-        upsert=True,
-        set__name=data["site_name"],
-        set__location=[location["lon"], location["lat"]] if location else None,
+        upsert=True, set__name=data["site_name"], **place
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from chassis.dates import Day, near_bounds
+from chassis.names import PersonName
 from chassis.phones import check_phone
 from contracts.common import Location
 from services.roster.documents import lonlat
@@ -84,6 +85,9 @@ class SiteIn(Schema):
             raise ValidationError("a mobile unit needs its stops", "stops")
         if data["kind"] == "centre" and data.get("stops"):
             raise ValidationError("only a mobile unit has stops", "stops")
+        if data["kind"] == "centre" and not data.get("location"):
+            # patients find a centre by distance, its correspondents are searched around it
+            raise ValidationError("a centre needs its location (lon, lat)", "location")
 
 
 class SitePatch(Schema):
@@ -127,8 +131,8 @@ class SiteOut(Schema):
 
 
 class DoctorIn(Schema):
-    family_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    given_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    family_name = PersonName(required=True)
+    given_name = PersonName(required=True)
     rpps = fields.String(required=True)
     profession = fields.String(required=True, validate=validate.OneOf(PROFESSIONS))
     phone = fields.String(required=True, validate=validate.Length(max=30))

@@ -99,7 +99,7 @@ def next_week(n: int = 2) -> str:
 def patient(n: int = 1, **changes) -> dict:
     """A person as the booking form declares them (``n`` makes the name and phone)."""
     return {
-        "birth_name": f"Dupont{_letters(n)}",
+        "birth_name": f"Dupont{letters(n)}",
         "first_given_name": "Jeanne",
         "birth_date": "1951-03-14",
         "sex": "f",
@@ -110,7 +110,7 @@ def patient(n: int = 1, **changes) -> dict:
     }
 
 
-def _letters(n: int) -> str:
+def letters(n: int) -> str:
     """A number as letters (names are letters): 1 -> "b", 27 -> "bb"."""
     out = ""
     while True:

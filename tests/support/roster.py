@@ -10,6 +10,7 @@ import pytest
 from services.roster import handlers
 from services.roster.app import create_app
 from services.roster.domain import IsoWeek, with_check_digit
+from tests.support.booking import letters
 
 CENTRE = {
     "id": "site-ajain",
@@ -52,7 +53,7 @@ BUS = {
 
 def doctor(n: int, profession: str = "gp") -> dict:
     return {
-        "family_name": f"Martin{n}",
+        "family_name": f"Martin{letters(n)}",
         "given_name": "Claire",
         "rpps": with_check_digit(f"10{n:08d}"),
         "profession": profession,

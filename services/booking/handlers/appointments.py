@@ -140,13 +140,7 @@ def for_patient(
 def cancel(appointment: Appointment, *, by: str, staff: bool) -> Appointment:
     check_transition(appointment.status, "cancelled")
     if not staff:
-        site = motifs.site(appointment.site_id)
-        if not cancellable_online(appointment.start, now_utc(), site.cancel_cutoff_hours):
-            raise BookingRefused(
-                "cutoff_passed",
-                f"online cancellation closes {site.cancel_cutoff_hours} h before the "
-                "appointment; please call the centre",
-            )
+        _before_the_cutoff(appointment, "cancellation")
     now = now_utc()
     done = _update(
         appointment,
@@ -161,6 +155,17 @@ def cancel(appointment: Appointment, *, by: str, staff: bool) -> Appointment:
     return done
 
 
+def _before_the_cutoff(appointment: Appointment, what: str) -> None:
+    """A patient changes their appointment online only up to the site's cut-off."""
+    site = motifs.site(appointment.site_id)
+    if not cancellable_online(appointment.start, now_utc(), site.cancel_cutoff_hours):
+        raise BookingRefused(
+            "cutoff_passed",
+            f"online {what} closes {site.cancel_cutoff_hours} h before the "
+            "appointment; please call the centre",
+        )
+
+
 def move(
     appointment: Appointment,
     new_slot_id: str,
@@ -172,6 +177,8 @@ def move(
     """Move to ``new_slot_id`` (``first``: that slot, when the caller has read it already)."""
     if appointment.status != "booked":
         raise BookingRefused("not_movable", f"a {appointment.status} appointment cannot move")
+    if not staff:  # a move frees the slot as late as a cancellation would: the same cut-off
+        _before_the_cutoff(appointment, "change")
     motif = motifs.get(appointment.site_id, appointment.motif)
     if first is None:
         first = visits.slot(new_slot_id)

@@ -40,13 +40,17 @@ def _point(location: dict | None):
 
 
 def _remember_site(week: dict) -> None:
+    point = _point(week.get("site_location"))
+    # no location (a bus, whose stops have theirs): none written, rather than a None the
+    # database refuses in a point
+    place = {"set__location": point} if point else {"unset__location": True}
     BookingSite.objects(id=week["site_id"]).update_one(
         upsert=True,
         set__code=week["site_code"],
         set__name=week["site_name"],
         set__kind=week["site_kind"],
         set__commune=week.get("site_commune") or "",
-        set__location=_point(week.get("site_location")),
+        **place,
     )
     motifs.ensure_defaults(week["site_id"], week["site_kind"])
 

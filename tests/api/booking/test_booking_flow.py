@@ -85,6 +85,22 @@ def test_online_cancellation_closes_at_the_cutoff_but_staff_may_cancel(client, a
     assert allowed.status_code == 200
 
 
+def test_a_patient_cannot_move_inside_the_cutoff_either(client, agent, week):
+    """Moving frees the slot as late as cancelling would (issue 16: 6)."""
+    first, other = first_slots(client, 2)
+    booked = book(client, first["id"]).get_json()
+    Appointment.objects(reference=booked["reference"]).update_one(
+        set__start=now_utc() + timedelta(hours=3)
+    )
+    path = f"/appointments/{booked['reference']}/move"
+    refused = client.post(
+        path, json={"slot_id": other["id"]}, headers={"X-Manage-Token": booked["manage_token"]}
+    )
+    assert refused.status_code == 409 and refused.get_json()["code"] == "cutoff_passed"
+    assert Appointment.objects.get(reference=booked["reference"]).hold == [first["id"]]
+    assert client.post(path, json={"slot_id": other["id"]}, headers=agent).status_code == 200
+
+
 def test_a_booked_slot_cannot_be_booked_again(client, week):
     slot = first_slots(client, 1)[0]
     assert book(client, slot["id"], n=1).status_code == 201

@@ -10,7 +10,7 @@ import pytest
 
 from chassis.geo import haversine_km
 from services.booking.handlers import motifs, weeks
-from tests.support.booking import AJAIN, book, confirmed
+from tests.support.booking import AJAIN, book, confirmed, next_week
 
 GUERET = (1.8717, 46.1714)
 LIMOGES = (1.2611, 45.8336)
@@ -175,3 +175,15 @@ def test_nearest_offers_a_two_slot_reason_only_at_two_free_consecutive_slots(cli
     assert gueret[3]["id"] not in found  # 8:00: the morning ends at 8:20
     paged = pages(lambda **a: nearest(client, motif="bilan", **a), per_page=6)
     assert [s["id"] for s in paged][:50] == found
+
+
+def test_a_week_of_a_site_without_a_location_makes_its_slots(booking_app, client):
+    """A bus's week carries no site location (its stops have theirs): never a dead letter
+    (issue 16: 15)."""
+    from services.booking.handlers import weeks as w
+    from tests.support.booking import confirmed as c
+
+    event = c(next_week(2), site_id="site-nowhere", site_code="NWH", assignment_id="asg-nw")
+    event.data["site_location"] = None
+    w.apply_week(event)
+    assert client.get("/slots", query_string={"site_id": "site-nowhere"}).get_json()

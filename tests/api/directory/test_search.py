@@ -192,3 +192,18 @@ def test_the_category_filter_keeps_only_that_kind_of_structure(client, bearer, b
         "/correspondents", query_string={"category": "ehpad"}, headers=doctor
     ).get_json()
     assert none == []
+
+
+def test_a_week_of_a_site_without_a_location_is_remembered_by_name(client):
+    """A bus's week carries no site location: remembered without one, never a dead letter
+    (issue 16: 15)."""
+    from contracts.catalog import catalog
+    from contracts.envelope import build, parse
+    from services.directory import handlers
+    from services.directory.documents import KnownSite
+    from tests.support.booking import next_week, week_data
+
+    data = {**week_data(next_week(2), site_id="bus-sud"), "site_location": None}
+    handlers.site_changed(parse(build(catalog(), "roster.week.confirmed.v1", data), catalog()))
+    known = KnownSite.objects.get(id="bus-sud")
+    assert known.name and not known.location

@@ -116,3 +116,40 @@ def test_bad_login_input_is_a_422(edge):
     response = edge.post("/auth/login", json={"username": {"$ne": None}, "password": "x"})
     assert response.status_code == 422
     assert "username" in response.get_json()["errors"]["json"]
+
+
+def test_wrong_passwords_slow_the_account_down_from_any_address(make_platform):
+    """Per login name, not per address: thirty addresses with one wrong password each are
+    thirty tries at the account (issue 16: 13)."""
+    from gateway.auth.accounts import create_account
+    from gateway.documents import LoginThrottle
+
+    edge = make_platform(GATEWAY_LOGIN_LIMIT="1000 per minute").test_client()
+    create_account("accueil2", "s3cret-phrase", "agent")
+    answers = []
+    for n in range(7):
+        address = {"REMOTE_ADDR": f"10.0.{n}.1"}
+        answers.append(
+            edge.post(
+                "/auth/login",
+                json={"username": "accueil2", "password": "nope"},
+                environ_base=address,
+            )
+        )
+    assert [a.status_code for a in answers[:5]] == [401] * 5
+    assert answers[5].status_code == 401  # the sixth is counted: the account now waits
+    throttled = answers[6]
+    assert throttled.status_code == 429 and throttled.get_json()["code"] == "login_throttled"
+    assert 0 < throttled.get_json()["retry_after"] <= 30
+    # even the right password waits; a stranger's name is throttled alike (it tells nothing)
+    right = edge.post("/auth/login", json={"username": "accueil2", "password": "s3cret-phrase"})
+    assert right.status_code == 429
+    for _ in range(7):
+        edge.post("/auth/login", json={"username": "nobody-here", "password": "x"})
+    ghost = edge.post("/auth/login", json={"username": "nobody-here", "password": "x"})
+    assert ghost.status_code == 429
+    # once the wait is over, the right password works and the count starts over
+    LoginThrottle._get_collection().update_many({}, {"$unset": {"locked_until": ""}})
+    again = edge.post("/auth/login", json={"username": "accueil2", "password": "s3cret-phrase"})
+    assert again.status_code == 200
+    assert LoginThrottle.objects(failures__gt=0).count() == 1  # the stranger's, not hers

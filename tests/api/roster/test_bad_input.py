@@ -125,3 +125,21 @@ def test_a_duplicate_rpps_is_a_409_not_a_second_doctor(client, coordinator):
     again = client.post("/doctors", json=doctor(1), headers=coordinator)
     assert again.status_code == 409 and again.get_json()["code"] == "doctor_exists"
     assert Doctor.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["   ", "\u200b\u200b", "Mar\u202etin", "Martin2", "-Martin"], ids=repr
+)
+def test_a_doctor_s_name_is_letters_that_can_be_read(client, coordinator, name):
+    """Only spaces, only zero-width characters, bidi controls: refused (issue 16: 12)."""
+    refused = client.post("/doctors", json={**doctor(7), "family_name": name}, headers=coordinator)
+    assert refused.status_code == 422 and "family_name" in refused.get_json()["errors"]["json"]
+    assert Doctor.objects.count() == 0
+
+
+def test_a_centre_needs_its_location(client, operator):
+    """A centre without one made its weeks' events fail downstream (issue 16: 15)."""
+    body = {k: v for k, v in CENTRE.items() if k != "location"}
+    refused = client.post("/sites", json=body, headers=operator)
+    assert refused.status_code == 422 and "location" in refused.get_json()["errors"]["json"]
+    assert Site.objects.count() == 0

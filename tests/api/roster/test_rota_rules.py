@@ -181,5 +181,5 @@ def test_gaps_and_the_matrix_show_who_is_where(client, coordinator, centre, regi
     matrix = client.get("/coverage/matrix", query_string=window, headers=coordinator).get_json()
     assert matrix["weeks"] == [covered, open_]
     cells = matrix["sites"][0]["cells"]
-    assert cells[0]["state"] == "confirmed" and cells[0]["doctor_name"] == "Dr Claire Martin1"
+    assert cells[0]["state"] == "confirmed" and cells[0]["doctor_name"] == "Dr Claire Martinb"
     assert cells[1]["state"] == "gap" and cells[1]["doctor_id"] is None

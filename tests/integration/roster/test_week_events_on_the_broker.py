@@ -124,6 +124,6 @@ def test_a_registered_doctor_is_announced_once(roster, bearer, tap):
         "doctor_id": doctor_id,
         "rpps": body["rpps"],
         "profession": "midwife",
-        "display_name": "Dr Claire Martin11",
+        "display_name": "Dr Claire Martinl",
     }
     assert received[0]["source"] == "/relais/roster"
