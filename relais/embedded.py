@@ -23,6 +23,7 @@ from chassis.auth import TokenIssuer
 from chassis.config import ServiceConfig
 from chassis.logs import setup_logging
 from chassis.secantus import SecantusInProcess
+from chassis.server_errors import install_for_waitress
 from gateway import seed as gateway_seed
 from gateway.app import create_app as create_gateway
 from gateway.auth import keys
@@ -124,6 +125,7 @@ def _raise_interrupt(_signum, _frame):
 
 def run(host: str, port: int, data_dir: str, db_port: int = 0, demo: bool = True) -> None:
     setup_logging(os.environ.get("LOG_LEVEL", "INFO"), service="relais")
+    install_for_waitress()  # its own refusals in the one JSON shape
     embedded = Embedded(data_dir, db_port, demo=demo)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     server = None

@@ -11,6 +11,10 @@ the fork: each worker opens its own, lazily, when it first needs one.
 import multiprocessing
 import os
 
+from chassis.server_errors import install_for_gunicorn
+
+install_for_gunicorn()  # its own refusals (a header too large, ...) in the one JSON shape
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("WEB_THREADS", "8"))

@@ -8,10 +8,12 @@ import threading
 import waitress
 
 from chassis.secantus import free_port, wait_for_port
+from chassis.server_errors import install_for_waitress
 
 
 @contextlib.contextmanager
 def serving(app, threads: int = 32):
+    install_for_waitress()  # as embedded mode serves: the server's refusals in JSON
     port = free_port()
     server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
     closing = threading.Event()

@@ -1,8 +1,11 @@
 """A 200 MB body to a web process as deployed (gunicorn, the project's settings) is refused
 at once, before it is read: the answer comes while the body is still being sent, and the
-worker's memory does not grow (issue 16: 3)."""
+worker's memory does not grow (issue 16: 3).  And what the HTTP servers refuse themselves
+(a 256 KiB query string, a bare CR in a header) comes back in the one JSON error shape,
+from gunicorn and from waitress alike (issue 16: 11)."""
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -104,3 +107,52 @@ def test_a_200_mb_body_is_refused_before_it_is_read(booking_web):
     assert elapsed < 1.0  # answered while the body was still on its way
     assert sum(sent) < SIZE  # most of it was never taken
     assert rss_kb(worker) - before < 20 * 1024  # the worker did not grow (< 20 MB)
+
+
+def raw(port: int, request: bytes) -> tuple[int, str, str]:
+    """Send bytes as they are; the status, content type and body of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while True:
+            more = conn.recv(65536)
+            if not more:
+                break
+            answer += more
+    head, _, body = answer.decode("latin-1").partition("\r\n\r\n")
+    status = int(head.split()[1])
+    kind = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in head.splitlines()
+            if line.lower().startswith("content-type:")
+        ),
+        "",
+    )
+    return status, kind, body
+
+
+SERVER_REFUSALS = [
+    b"GET /slots?site_id=" + b"a" * 262144 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /slots HTTP/1.1\r\nHost: x\r\nX-Bad: a\rb\r\nConnection: close\r\n\r\n",
+]
+
+
+@pytest.mark.parametrize("request_bytes", SERVER_REFUSALS, ids=["long query", "bare CR"])
+def test_gunicorn_s_own_refusals_are_json(booking_web, request_bytes):
+    port, _ = booking_web
+    status, kind, body = raw(port, request_bytes)
+    assert 400 <= status < 500 and kind == "application/json", (status, kind, body[:200])
+    assert json.loads(body)["status"] == status
+
+
+@pytest.mark.parametrize("request_bytes", SERVER_REFUSALS, ids=["long query", "bare CR"])
+def test_waitress_s_own_refusals_are_json(make_config, request_bytes):
+    from chassis.testing.server import serving
+    from services.booking.app import create_app
+
+    with serving(create_app(make_config("booking"))) as base:
+        port = int(base.rsplit(":", 1)[1])
+        status, kind, body = raw(port, request_bytes)
+    assert 400 <= status < 500 and kind == "application/json", (status, kind, body[:200])
+    assert json.loads(body)["status"] == status
