@@ -20,7 +20,7 @@ from chassis import context
 from chassis.auth import install_auth, verifier_for
 from chassis.bodies import install_body_rules
 from chassis.config import ServiceConfig
-from chassis.errors import _http_error, register_error_handlers
+from chassis.errors import ErrorSchema, _http_error, register_error_handlers
 from chassis.health import BrokerProbe, Check, database_check, health_blueprint
 from chassis.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -31,7 +31,9 @@ _QUIET = {"/healthz", "/readyz", "/metrics"}
 
 
 class RelaisApi(Api):
-    """flask-smorest's Api, answering errors in the one Relais shape."""
+    """flask-smorest's Api, answering (and documenting) errors in the one Relais shape."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         return _http_error(error)

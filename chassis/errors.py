@@ -14,6 +14,7 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, jsonify
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from chassis import context
@@ -26,6 +27,22 @@ _NOT_FOR_CLIENTS = {"message", "messages", "headers", "schema", "exc"}
 
 
 _RESERVED = {"status", "error", "message", "request_id"}
+
+
+class ErrorSchema(Schema):
+    """The one error shape, as the OpenAPI documents describe it (every 4xx and 5xx)."""
+
+    class Meta:
+        unknown = INCLUDE  # a refusal's details beside (``candidates``, ``conflict``, ...)
+
+    status = fields.Integer(required=True, metadata={"description": "the HTTP status"})
+    error = fields.String(required=True, metadata={"description": "its reason phrase"})
+    message = fields.String(required=True, metadata={"description": "what went wrong"})
+    code = fields.String(metadata={"description": "a stable code a client can branch on"})
+    errors = fields.Dict(
+        metadata={"description": "field errors by location: json, query, path, headers"}
+    )
+    request_id = fields.String(metadata={"description": "the request's X-Request-Id"})
 
 
 def error_body(status: int, message: str | None = None, /, **details) -> dict:

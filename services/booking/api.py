@@ -99,6 +99,7 @@ class MotifOne(MethodView):
 @blp.route("/sites/<site_id>/settings")
 class SiteSettings(MethodView):
     @blp.arguments(s.SiteSettingsIn)
+    @blp.response(200, s.SiteSettingsOut)
     def put(self, data, site_id):
         """The site's online-cancellation cut-off (hours before the appointment)."""
         require_site(require("coordinator", "operator"), site_id)
@@ -381,6 +382,7 @@ class BirthPlaces(MethodView):
 @blp.route("/agenda")
 class Agenda(MethodView):
     @blp.arguments(s.AgendaArgs, location="query")
+    @blp.response(200, s.AgendaOut)
     def get(self, args):
         """A day's appointments at a site, with who is coming (staff working there)."""
         require_read(require(*STAFF), args["site_id"])

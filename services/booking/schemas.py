@@ -458,3 +458,34 @@ class CodeVerifyIn(CodeRequestIn):
 
 class SignedInOut(Schema):
     patient_id = Text()
+
+
+class SiteSettingsOut(SiteSettingsIn):
+    site_id = Text()
+
+
+class AgendaPatient(Schema):
+    id = Text()
+    name = Text(allow_none=True)
+    birth_date = Text(allow_none=True)
+    phone = Text(allow_none=True)
+    identity_status = Text(allow_none=True)
+    merged_into = Text(allow_none=True)
+
+
+class AgendaEntry(Schema):
+    id = Text()
+    reference = Text()
+    start = Text()
+    end = Text()
+    status = Text()
+    motif_label = Text()
+    channel = Text()
+    needs_doctor = fields.Boolean()
+    patient = fields.Nested(AgendaPatient)
+
+
+class AgendaOut(Schema):
+    site_id = Text()
+    day = Text()
+    appointments = fields.List(fields.Nested(AgendaEntry))

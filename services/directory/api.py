@@ -68,6 +68,7 @@ class Notes(MethodView):
 
 @blp.route("/rpps/<rpps>")
 class Verify(MethodView):
+    @blp.response(200, s.RppsOut)
     def get(self, rpps):
         """Is this RPPS number known to the directory, and with which profession?"""
         require(*STAFF)

@@ -121,3 +121,10 @@ class ReportOut(Schema):
     outside_territory = fields.Integer()
     rejected_count = fields.Integer()
     rejected = fields.List(fields.Dict())
+
+
+class RppsOut(Schema):
+    rpps = fields.String()
+    known = fields.Boolean()
+    profession = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)

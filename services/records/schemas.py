@@ -208,3 +208,10 @@ class AuditOut(Schema):
     purpose = Text()
     outcome = Text()
     site_id = Text(allow_none=True)
+
+
+class CountersOut(Schema):
+    site_id = Text()
+    consultations_opened = fields.Integer()
+    consultations_closed = fields.Integer()
+    gp_declarations = fields.Integer()

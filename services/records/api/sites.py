@@ -50,6 +50,7 @@ class SiteItemDone(MethodView):
 @blp.route("/sites/<site_id>/counters")
 class Counters(MethodView):
     @audited("read_counters", "counters")
+    @blp.response(200, s.CountersOut)
     def get(self, site_id):
         """Non-medical counts: consultations, médecin traitant declarations (coordinators)."""
         guard_counters(site_id)
