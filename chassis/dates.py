@@ -10,7 +10,7 @@ offers) are held closer: today ± 3 years (``near=True``).
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from marshmallow import ValidationError, fields
 
@@ -23,6 +23,11 @@ def near_bounds(today: date | None = None) -> tuple[date, date]:
     today = today or date.today()
     span = timedelta(days=365 * NEAR_YEARS + 1)
     return today - span, today + span
+
+
+def midnight(day: date) -> datetime:
+    """A date as the database keeps it: BSON has no plain date, so midnight of that day."""
+    return datetime(day.year, day.month, day.day)
 
 
 class Day(fields.Date):

@@ -99,6 +99,19 @@ def push(*entries: dict) -> dict:
     }
 
 
+def with_events(update: dict, *entries: dict) -> dict:
+    """``update`` with these pending events merged in, its own ``$push`` and ``$min`` kept
+    (a change and its events in one write)."""
+    if not entries:
+        return update
+    pushed = push(*entries)
+    return {
+        **update,
+        "$push": {**update.get("$push", {}), **pushed["$push"]},
+        "$min": {**update.get("$min", {}), **pushed["$min"]},
+    }
+
+
 def notify(service: str) -> None:
     """Wake this process's relay for ``service`` (other processes poll)."""
     _wakeups[service].set()

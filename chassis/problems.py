@@ -33,6 +33,18 @@ class Gone(Problem):
     status = 410
 
 
+class Unauthorized(Problem):
+    status = 401
+
+
+class TooManyRequests(Problem):
+    status = 429
+
+
+class Unavailable(Problem):
+    status = 503
+
+
 class NotFound(Problem):
     status = 404
 

@@ -64,8 +64,8 @@ def authenticate(username: str, password: str) -> StaffAccount:
     now = datetime.now(UTC)
     state = throttle.find_one({"_id": name}) or {}
     locked = state.get("locked_until")
-    if locked is not None and _aware(locked) > now:
-        raise LoginThrottled(int((_aware(locked) - now).total_seconds()) + 1)
+    if locked is not None and locked > now:
+        raise LoginThrottled(int((locked - now).total_seconds()) + 1)
     account = StaffAccount.objects(id=username, active=True).first()
     try:
         HASHER.verify(account.password_hash if account else _DUMMY, password)
@@ -89,10 +89,6 @@ def _failed(name: str, now: datetime) -> None:
         LoginThrottle._get_collection().update_one(
             {"_id": name}, {"$set": {"locked_until": now + timedelta(seconds=wait)}}
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _digest(token: str) -> str:

@@ -25,7 +25,7 @@ patient's appointments) keep only the caller's sites rather than refuse.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import request
 from flask_smorest import abort
@@ -189,7 +189,7 @@ def require_at_the_desk(who: Principal, *patient_ids: str) -> None:
         arrived = [
             h
             for h in doc.get("history", [])
-            if h.get("status") == "checked_in" and _aware(h["at"]) >= since
+            if h.get("status") == "checked_in" and h["at"] >= since
         ]
         if arrived and may_act(who, doc["site_id"], doc["week"]):
             return
@@ -198,7 +198,3 @@ def require_at_the_desk(who: Principal, *patient_ids: str) -> None:
         message="identities are validated at the desk: note the patient's arrival first",
         code="not_at_the_desk",
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -243,20 +243,13 @@ class PatientOne(MethodView):
     def get(self, patient_id):
         """An identity: its traits, status and contact (staff of its sites; the patient's
         own account)."""
-        _patient_for(patient_id)
-        patient = patients.get(patient_id)
+        own_patient(patient_id)  # 401 anonymous, 404 another patient's account
+        who = staff()
+        if who is not None:
+            require_patient(who, patient_id)
+        patient = patients.get(patient_id)  # 404 unknown
         patient.merged_identities = patients.group(patient_id)[1:]
         return patient
-
-
-def _patient_for(patient_id: str):
-    """The staff caller (None for the patient's own account), refused elsewhere."""
-    own_patient(patient_id)  # 401 anonymous, 404 another patient's account
-    who = staff()
-    if who is not None:
-        require_patient(who, patient_id)
-    patients.get(patient_id)  # 404 unknown
-    return who
 
 
 def _staff_on_patient(patient_id: str):

@@ -18,11 +18,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from chassis.problems import Problem
+from chassis.problems import Unavailable
 
 
-class CodeNotSent(Problem):
-    status = 503
+class CodeNotSent(Unavailable):
+    """A code (or a notice) that cannot go: no such channel here, or the server failed."""
 
 
 class CodeSender:

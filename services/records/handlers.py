@@ -10,6 +10,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from chassis import outbox
+from chassis.dates import midnight
 from chassis.problems import Conflict, Forbidden, NotFound
 from contracts.booking import TRAITS
 from contracts.catalog import catalog
@@ -41,12 +42,8 @@ IDENTITY = (*TRAITS, "identity_status", "has_gp")
 
 def _identity(data: dict) -> dict:
     fields = {k: data.get(k) for k in IDENTITY}
-    fields["birth_date"] = _as_datetime(data["birth_date"])
+    fields["birth_date"] = midnight(data["birth_date"])
     return fields
-
-
-def _as_datetime(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
 
 
 def patient_registered(event) -> None:
@@ -166,7 +163,7 @@ def add_entry(patient_id: str, section: str, entry: dict, by: str) -> PatientRec
     if section == "allergies":
         update["set__no_known_allergies"] = False
     PatientRecord.objects(id=patient_id).update_one(**update)
-    return record(patient_id)
+    return person_record(patient_id)
 
 
 def declare_no_known_allergies(patient_id: str) -> PatientRecord:
@@ -175,7 +172,7 @@ def declare_no_known_allergies(patient_id: str) -> PatientRecord:
         {"_id": patient_id, "allergies.0": {"$exists": False}},
         {"$set": {"no_known_allergies": True, "updated_at": clock.now()}},
     )
-    return record(patient_id)
+    return person_record(patient_id)
 
 
 def declare_gp(patient_id: str, declared_on, doctor_id: str, site_id: str) -> PatientRecord:
@@ -197,7 +194,7 @@ def declare_gp(patient_id: str, declared_on, doctor_id: str, site_id: str) -> Pa
     )
     if before and not before.get("gp_declaration"):
         _count(site_id, "gp_declarations")
-    return record(patient_id)
+    return person_record(patient_id)
 
 
 # -- consultations -------------------------------------------------------------------

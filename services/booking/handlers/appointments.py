@@ -230,9 +230,7 @@ def _update(
     """One conditional write: the change and its event (if any), only if nobody changed
     it meanwhile."""
     if event is not None:
-        pushed = outbox.push(event)
-        update.setdefault("$push", {})["outbox"] = pushed["$push"]["outbox"]
-        update["$min"] = pushed["$min"]
+        update = outbox.with_events(update, event)
     query = {"_id": appointment.id, "status": appointment.status}
     if expect_hold is not None:
         query["hold"] = {"$all": list(expect_hold)} if expect_hold else {"$exists": False}

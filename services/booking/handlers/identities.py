@@ -22,6 +22,7 @@ from datetime import date, datetime
 from chassis import outbox
 from chassis.auth import Principal
 from chassis.context import request_id
+from chassis.dates import midnight
 from chassis.problems import Conflict
 from contracts.booking import TRAITS
 from services.booking import events
@@ -63,11 +64,8 @@ def candidates(patient: Patient, limit: int = 10) -> list[tuple[Patient, Likenes
 
 
 def _stored(value):
-    """A value as the database keeps it (BSON has no plain date: a birth date is a
-    datetime at midnight)."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
-    return value
+    """A value as the database keeps it (a birth date: midnight of that day)."""
+    return midnight(value) if isinstance(value, date) and not isinstance(value, datetime) else value
 
 
 def _entry(action: str, who: Principal, **extra) -> dict:
@@ -82,11 +80,7 @@ def _entry(action: str, who: Principal, **extra) -> dict:
 
 
 def _write(query: dict, update: dict, event: dict, refusal: IdentityRefused) -> Patient:
-    update.setdefault("$push", {})
-    pushed = outbox.push(event)
-    update["$push"]["outbox"] = pushed["$push"]["outbox"]
-    update["$min"] = pushed["$min"]
-    result = Patient._get_collection().update_one(query, update)
+    result = Patient._get_collection().update_one(query, outbox.with_events(update, event))
     if not result.modified_count:
         raise refusal
     outbox.notify(SERVICE)

@@ -15,10 +15,11 @@ old shape: a second run, or two at once, find nothing left to do.
 from __future__ import annotations
 
 from chassis import outbox
-from chassis.names import clean_name, name_key
+from chassis.names import clean_name
 from services.booking import events
 from services.booking.documents import Appointment, BookingSecret, Patient
 from services.booking.domain import now_utc
+from services.booking.handlers import patients
 from services.booking.identity import PROVISIONAL, VALIDATED
 
 SERVICE = "booking"
@@ -42,8 +43,7 @@ def _new_shape(doc: dict, now) -> tuple[dict, dict | None]:
         "birth_name": birth_name,
         "first_given_name": given,
         "given_names": [given],
-        "birth_key": name_key(birth_name),
-        "given_key": name_key(given),
+        **patients.keys({"birth_name": birth_name, "first_given_name": given}),
         "identity_status": PROVISIONAL,
         # one id may hold two people (homonyms, or a booking under another's name): the
         # desk is shown it, to check before recording a sign-in contact
@@ -78,7 +78,7 @@ def migrate() -> dict:
             "$unset": {"family_name": "", "given_name": "", "family_key": "", "identity": ""},
         }
         if event is not None:
-            update.update(outbox.push(event))
+            update = outbox.with_events(update, event)
         done = collection.update_one({"_id": doc["_id"], **OLD}, update).modified_count
         counts["migrated"] += done
         counts["validated"] += done if event is not None else 0

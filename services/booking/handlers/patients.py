@@ -20,12 +20,13 @@ import contextlib
 import logging
 import re
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from chassis import outbox
+from chassis.dates import midnight
 from chassis.names import name_key
 from chassis.problems import NotFound
 from services.booking import events
@@ -179,7 +180,7 @@ def search(
     if phone:
         query["phone"] = phone
     if birth_date:
-        query["birth_date"] = {"$eq": _as_datetime(birth_date)}
+        query["birth_date"] = {"$eq": midnight(birth_date)}
     if not family_name:
         if len(query) == 1:
             return []
@@ -191,7 +192,3 @@ def search(
     found = {d["_id"]: d for q in queries for d in collection.find(q).limit(limit)}
     ordered = sorted(found.values(), key=lambda d: (d.get("birth_key", ""), d["_id"]))
     return [Patient._from_son(d) for d in ordered[:limit]]
-
-
-def _as_datetime(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)

@@ -23,13 +23,14 @@ import logging
 import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from chassis.cache import ttl_cache
 from chassis.phones import normalise_phone
-from chassis.problems import Problem
+from chassis.problems import Conflict, TooManyRequests, Unauthorized
 from services.booking.code_sender import CodeNotSent, CodeSender
 from services.booking.documents import BookingSecret, Patient, SignInAccount, SignInCode
 from services.booking.domain import now_utc
@@ -48,18 +49,6 @@ _senders = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sign-in-codes")
 _pending: set = set()
 
 
-class SignInRefused(Problem):
-    status = 401
-
-
-class TooManyCodes(Problem):
-    status = 429
-
-
-class ChoosePatient(Problem):
-    status = 409
-
-
 def normalise(contact: str) -> tuple[str, str] | None:
     """``("email", address)`` or ``("phone", E.164)``; None when it is neither."""
     text = contact.strip()
@@ -70,6 +59,7 @@ def normalise(contact: str) -> tuple[str, str] | None:
     return ("phone", phone) if phone else None
 
 
+@ttl_cache(3600)  # made once, never changed; forgotten when the database changes
 def _secret() -> bytes:
     collection = BookingSecret._get_collection()
     query = {"_id": "sign-in"}
@@ -206,7 +196,7 @@ def _count_a_send(key: str, now) -> None:
         {"$inc": {f"c{i}": 1 for i in range(len(SEND_LIMITS))}},
     )
     if not counted.modified_count:
-        raise TooManyCodes(
+        raise TooManyRequests(
             "too_many_codes",
             "too many codes asked for this contact (3 a quarter of an hour, 10 a day): "
             "wait before asking again",
@@ -227,7 +217,7 @@ def verify(contact: str, code: str, patient_id: str | None = None) -> str:
     now = now_utc()
     accounts = SignInAccount._get_collection()
     state = accounts.find_one({"_id": key}) or {}
-    if state.get("locked_until") and _aware(state["locked_until"]) > now:
+    if state.get("locked_until") and state["locked_until"] > now:
         raise _locked()
     codes = SignInCode._get_collection()
     live = {"contact_key": key, "used": False, "expires_at": {"$gt": now}}
@@ -244,7 +234,7 @@ def verify(contact: str, code: str, patient_id: str | None = None) -> str:
         raise _wrong()
     if len(ids) > 1 and patient_id not in ids:
         codes.update_one({"_id": stored["_id"]}, {"$inc": {"tries": -1}})  # not a wrong try
-        raise ChoosePatient(
+        raise Conflict(
             "choose_patient",
             "this contact signs in for several people: say which one (patient_id)",
             patients=[_choice(doc) for doc in _accounts(kind, address)],
@@ -275,15 +265,15 @@ def _failed(key: str, now, stored: dict | None) -> None:
         )
 
 
-def _locked() -> TooManyCodes:
-    return TooManyCodes(
+def _locked() -> TooManyRequests:
+    return TooManyRequests(
         "sign_in_locked",
         f"too many wrong codes: try again in {LOCK_MINUTES} minutes with a new code",
     )
 
 
-def _wrong() -> SignInRefused:
-    return SignInRefused("code_invalid", "this code is not valid (wrong, expired or used)")
+def _wrong() -> Unauthorized:
+    return Unauthorized("code_invalid", "this code is not valid (wrong, expired or used)")
 
 
 def _choice(doc: dict) -> dict:
@@ -292,7 +282,3 @@ def _choice(doc: dict) -> dict:
         "first_given_name": doc.get("first_given_name"),
         "birth_year": doc["birth_date"].year,
     }
-
-
-def _aware(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -41,8 +41,7 @@ def _section_view(section: str):
         @blp.response(201, s.RecordOut)
         def post(self, entry, patient_id):
             who, person = guard(patient_id, kind=MEDICAL_WRITE)
-            handlers.add_entry(person, section, entry, who.subject)
-            return handlers.person_record(person)
+            return handlers.add_entry(person, section, entry, who.subject)
 
     SectionEntries.__name__ = f"Add{section.title().replace('_', '')}"
     SectionEntries.post.__doc__ = f"Add an entry to the record's {section.replace('_', ' ')}."
@@ -60,8 +59,7 @@ class NoKnownAllergies(MethodView):
     def post(self, patient_id):
         """Record "no known allergies" (only while the allergy list is empty)."""
         _, person = guard(patient_id, kind=MEDICAL_WRITE)
-        handlers.declare_no_known_allergies(person)
-        return handlers.person_record(person)
+        return handlers.declare_no_known_allergies(person)
 
 
 @blp.route("/records/<patient_id>/gp-declaration")
@@ -79,8 +77,7 @@ class GpDeclaration(MethodView):
             return Decision(False, 403, reason, "not_on_duty")
 
         who, person = guard(patient_id, kind=MEDICAL_WRITE, check=at_own_site)
-        handlers.declare_gp(person, data["declared_on"], who.subject, data["site_id"])
-        return handlers.person_record(person)
+        return handlers.declare_gp(person, data["declared_on"], who.subject, data["site_id"])
 
 
 @blp.route("/records/<patient_id>/completeness")

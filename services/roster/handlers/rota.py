@@ -168,9 +168,7 @@ def release(assignment_id: str, *, reason: str, by: str) -> Assignment:
         "$push": {"history": {"state": RELEASED, "at": now, "by": by, "reason": reason}},
     }
     if assignment.state == CONFIRMED:
-        pushed = outbox.push(events.week_released(assignment, reason))
-        update["$push"]["outbox"] = pushed["$push"]["outbox"]
-        update["$min"] = pushed["$min"]
+        update = outbox.with_events(update, events.week_released(assignment, reason))
     done = _transition(assignment_id, assignment.state, update)
     if assignment.state == CONFIRMED:
         announce_gaps([done.site_id], [IsoWeek.parse(done.week)])

@@ -3,25 +3,12 @@
 import pytest
 
 from chassis.problems import Invalid
+from contracts.booking import TRAITS
 from contracts.catalog import catalog
 from contracts.envelope import build, validate_envelope
 from services.partners.domain import check_bindings, for_partner, pseudonym, topic_matches
 
-PERSONAL = {
-    "family_name",
-    "given_name",
-    "birth_name",
-    "used_name",
-    "first_given_name",
-    "given_names",
-    "used_given_name",
-    "birth_date",
-    "birth_place",
-    "phone",
-    "email",
-    "sex",
-    "has_gp",
-}
+PERSONAL = {*TRAITS, "family_name", "given_name", "phone", "email", "has_gp"}
 MEDICAL = {"reason", "diagnosis", "notes", "prescriptions", "exam", "motif", "motif_label"}
 
 
