@@ -81,13 +81,27 @@ const Relais = {
     choose_patient: "Cette adresse sert à plusieurs personnes : choisissez laquelle.",
   },
 
+  // the fields a person fills in, by their name in the API (nested ones by their last part)
+  fieldLabels: {
+    birth_name: "nom de naissance", used_name: "nom d'usage", first_given_name: "premier prénom",
+    given_names: "prénoms", used_given_name: "prénom d'usage", birth_date: "date de naissance",
+    sex: "sexe", birth_place: "lieu de naissance", phone: "téléphone", email: "courriel",
+  },
+
+  // field errors, however nested (``{"patient": {"birth_name": [...]}}``), as "field : reason"
+  fieldErrors(errors, into = []) {
+    for (const [key, value] of Object.entries(errors || {})) {
+      if (Array.isArray(value)) into.push((Relais.fieldLabels[key] || key) + " : " + value.join(", "));
+      else if (value && typeof value === "object") Relais.fieldErrors(value, into);
+    }
+    return into;
+  },
+
   fail(error) {
     const known = error.body && Relais.messages[error.body.code];
     if (known) { Relais.say(known, false); return; }
-    let text = error.message;
-    const fields = error.body && error.body.errors && error.body.errors.json;
-    if (fields) text += " — " + Object.entries(fields).map(([k, v]) => k + " : " + [].concat(v).join(", ")).join(" ; ");
-    Relais.say(text, false);
+    const fields = error.body && error.body.errors && Relais.fieldErrors(error.body.errors.json);
+    Relais.say(fields && fields.length ? "Vérifiez : " + fields.join(" ; ") : error.message, false);
   },
 
   async login(form) {

@@ -93,7 +93,11 @@
       $("manage-link").href = "/rdv?" + new URLSearchParams({ reference: booked.reference, token: booked.manage_token });
       $("book").classList.add("hidden"); $("done").classList.remove("hidden");
       Relais.say("Votre rendez-vous est enregistré.", true);
-    } catch (e) { Relais.fail(e); showSlots().catch(() => {}); }
+    } catch (e) {
+      Relais.fail(e);
+      // a refused field keeps the form as it is; a slot taken meanwhile shows the free ones
+      if (e.status !== 422) showSlots().catch(() => {});
+    }
   });
   init();
 })();

@@ -429,3 +429,20 @@ def test_a_patient_signs_in_with_the_code_sent_to_the_address_given_at_the_desk(
     expect(page.locator("#record")).to_contain_text("Antécédents")
     shot(page, "patient-space")
     assert problems == []
+
+
+def test_a_refused_name_is_said_in_french_and_the_form_stays(site, page):
+    page.goto(site + "/")
+    page.get_by_label("Centre de santé ou arrêt du médicobus").select_option(
+        label="Centre de santé d'Ajain — Ajain"
+    )
+    page.locator("#slots .slots button").last.click()
+    fill_identity(page, "p-", "-Vidal", "Odette")
+    page.get_by_label("Téléphone").fill("05 55 81 22 34")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+    expect(page.locator("#message")).to_contain_text("nom de naissance", timeout=20_000)
+    expect(page.locator("#message")).not_to_contain_text("object")
+    expect(page.locator("#p-birth_name")).to_be_visible()  # corrected in place, not retyped
+    page.locator("#p-birth_name").fill("Vidal")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+    expect(page.locator("#reference")).to_have_text(re.compile(r"^AJN-"), timeout=20_000)
