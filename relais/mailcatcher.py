@@ -7,6 +7,7 @@ at it, so what patients would receive (their sign-in codes) can be read under
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from pathlib import Path
@@ -33,6 +34,9 @@ class MailCatcher:
         from aiosmtpd.controller import Controller
 
         self.folder.mkdir(parents=True, exist_ok=True)
+        # aiosmtpd logs each session, and the message itself at debug level: a sign-in code
+        # must never reach a log line, whatever LOG_LEVEL says
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(_Keep(self.folder), hostname="127.0.0.1", port=free_port())
         self.controller.start()
         return self
